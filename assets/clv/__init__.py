@@ -1,0 +1,1 @@
+"""Customer lifetime value: BG/NBD and Pareto/NBD purchase models, Gamma-Gamma spend model."""

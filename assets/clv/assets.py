@@ -1,0 +1,170 @@
+"""CLV assets: fit the purchase and spend models on the orders and score every customer."""
+
+from datetime import UTC, date, datetime
+from typing import Literal
+
+import dagster as dg
+import polars as pl
+
+from assets.clv.errors import CLVDataError
+from assets.clv.gamma_gamma import fit_gamma_gamma
+from assets.clv.models import fit_purchase_model
+from assets.clv.summary import customer_summary
+from assets.clv.value import customer_lifetime_value
+from assets.features.dbt import CUSTOMER_FEATURES, FACT_ORDERS
+from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.metadata import frame_metadata
+from assets.warehouse import read_table, replace_table
+from orchestration.resources import Warehouse
+
+CANDIDATE_SCHEMA = "candidate"
+CUSTOMER_CLV = dg.AssetKey([CANDIDATE_SCHEMA, "customer_clv"])
+CLV_MODEL_PARAMETERS = dg.AssetKey([CANDIDATE_SCHEMA, "clv_model_parameters"])
+
+
+class ClvConfig(dg.Config):
+    """Settings of the CLV fit for one refresh."""
+
+    time_unit: Literal["days", "weeks"] = "weeks"
+    calibration_end: str | None = None
+    """Last day (YYYY-MM-DD) of the data the models are fitted on; empty means the features' as-of date."""
+    horizon_months: int = 12
+    monthly_discount_rate: float = 0.01
+    purchase_model: Literal["auto", "bgnbd", "pareto_nbd"] = "auto"
+    """"auto" fits BG/NBD and Pareto/NBD and keeps the one with the higher likelihood."""
+
+
+def score_customers(
+    orders: pl.DataFrame, customers: pl.DataFrame, config: ClvConfig, calibration_end: date
+) -> tuple[pl.DataFrame, pl.DataFrame, str | None]:
+    """Fit on the orders up to ``calibration_end`` and score every customer in ``customers``.
+
+    Returns the per-customer CLV frame, the parameter table, and why the spend model was
+    skipped (None when it was fitted). Customers without orders get P(alive) null and zero
+    expected purchases and value.
+    """
+    summary = customer_summary(
+        orders.select("customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")),
+        calibration_end=calibration_end,
+        time_unit=config.time_unit,
+    )
+    x, t_x, big_t = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
+    monetary = summary["monetary_value"].to_numpy()
+    purchase_fit = fit_purchase_model(x, t_x, big_t, model=config.purchase_model)
+    spend_skipped: str | None = None
+    try:
+        spend_fit = fit_gamma_gamma(x, monetary)
+    except CLVDataError as exc:
+        spend_fit, spend_skipped = None, str(exc)
+    values = customer_lifetime_value(
+        purchase_fit,
+        spend_fit,
+        x,
+        t_x,
+        big_t,
+        monetary,
+        time_unit=config.time_unit,
+        horizon_months=config.horizon_months,
+        monthly_discount_rate=config.monthly_discount_rate,
+    )
+    scored = summary.select(
+        "customer_id",
+        pl.col("frequency").alias("repeat_purchase_count"),
+        pl.col("recency").alias("recency_periods"),
+        pl.col("T").alias("age_periods"),
+        pl.col("monetary_value").alias("monetary_value_usd"),
+    ).with_columns(
+        pl.Series("p_alive", values["p_alive"], dtype=pl.Float64),
+        pl.Series("expected_purchases", values["expected_purchases"], dtype=pl.Float64),
+        pl.Series("expected_average_spend_usd", values["expected_average_spend"], dtype=pl.Float64),
+        pl.Series("expected_spend_usd", values["expected_spend"], dtype=pl.Float64),
+        pl.Series("clv_usd", values["clv"], dtype=pl.Float64),
+    )
+    clv = (
+        customers.select("customer_id")
+        .join(scored, on="customer_id", how="left")
+        .with_columns(
+            pl.col("expected_purchases", "expected_spend_usd", "clv_usd").fill_null(0.0),
+            pl.lit(config.time_unit).alias("time_unit"),
+            pl.lit(config.horizon_months).alias("horizon_months"),
+            pl.lit(purchase_fit.model).alias("purchase_model"),
+            pl.lit(calibration_end).alias("calibration_end"),
+        )
+        .sort("customer_id")
+    )
+    fitted_at = datetime.now(UTC).replace(tzinfo=None)
+    rows = [
+        {
+            "model": fit.model,
+            "parameter": name,
+            "value": value,
+            "std_error": fit.std_errors.get(name),
+            "log_likelihood": fit.log_likelihood,
+            "customers": fit.n_customers,
+            "time_unit": config.time_unit,
+            "calibration_end": calibration_end,
+            "fitted_at": fitted_at,
+        }
+        for fit in (purchase_fit, spend_fit)
+        if fit is not None
+        for name, value in fit.params.items()
+    ]
+    return clv, pl.DataFrame(rows), spend_skipped
+
+
+@dg.multi_asset(
+    specs=[
+        dg.AssetSpec(
+            CUSTOMER_CLV,
+            description=(
+                "One row per customer: P(alive), expected purchases, expected average spend and "
+                "discounted CLV over the horizon, from BG/NBD or Pareto/NBD and Gamma-Gamma. "
+                "Candidate: published to `segments.customer_clv` once every check passes."
+            ),
+            deps=[FACT_ORDERS, CUSTOMER_FEATURES],
+            group_name="clv",
+            kinds={"polars", "duckdb", "numpy"},
+            owners=[OWNER],
+        ),
+        dg.AssetSpec(
+            CLV_MODEL_PARAMETERS,
+            description=(
+                "One row per fitted model parameter: model, parameter, value, standard error, "
+                "log-likelihood, customers and when it was fitted."
+            ),
+            deps=[FACT_ORDERS],
+            group_name="clv",
+            kinds={"polars", "duckdb", "scipy"},
+            owners=[OWNER],
+        ),
+    ],
+    pool=WAREHOUSE_POOL,
+)
+def customer_clv(context: dg.AssetExecutionContext, config: ClvConfig, warehouse: Warehouse):
+    """Fit the models and write the candidate CLV and parameter tables."""
+    with warehouse.connect() as con:
+        orders = read_table(con, "marts", "fct_orders")
+        customers = con.sql("select customer_id, as_of_date from marts.dim_customer_features").pl()
+        as_of = customers["as_of_date"].max()
+        calibration_end = date.fromisoformat(config.calibration_end) if config.calibration_end else as_of
+        clv, parameters, spend_skipped = score_customers(orders, customers, config, calibration_end)
+        replace_table(con, CANDIDATE_SCHEMA, "customer_clv", clv)
+        replace_table(con, CANDIDATE_SCHEMA, "clv_model_parameters", parameters)
+    if spend_skipped:
+        context.log.warning(f"Gamma-Gamma spend model skipped: {spend_skipped}")
+    buyers = clv.filter(pl.col("p_alive").is_not_null())
+    yield dg.MaterializeResult(
+        asset_key=CUSTOMER_CLV,
+        metadata={
+            **frame_metadata(clv, table="candidate.customer_clv"),
+            "calibration_end": str(calibration_end),
+            "purchase_model": str(clv["purchase_model"][0]) if clv.height else "",
+            "total_clv_usd": float(clv["clv_usd"].sum()),
+            "mean_p_alive": float(buyers["p_alive"].mean() or 0.0),
+            "spend_model": f"skipped: {spend_skipped}" if spend_skipped else "gamma_gamma",
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key=CLV_MODEL_PARAMETERS,
+        metadata=frame_metadata(parameters, table="candidate.clv_model_parameters"),
+    )

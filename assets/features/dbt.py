@@ -1,0 +1,54 @@
+"""The dbt project as Dagster assets: staging, intermediate and mart models, seeds and tests.
+
+Asset keys follow the warehouse (`["marts", "dim_customer_features"]`), groups and owners come
+from dbt `meta`, and raw sources map to the ingestion assets through `meta.dagster.asset_key`,
+so the lineage is one graph. dbt tests appear as asset checks.
+"""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from assets.ingest.assets import WAREHOUSE_POOL
+from orchestration.resources import Warehouse
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR)
+CUSTOMER_FEATURES = dg.AssetKey(["marts", "dim_customer_features"])
+FACT_ORDERS = dg.AssetKey(["marts", "fct_orders"])
+
+
+def dbt_build_args(warehouse_path: Path, as_of: str | None = None) -> list[str]:
+    """Arguments of the `dbt build` that refreshes the features in the given warehouse."""
+    variables: dict[str, Any] = {"warehouse_path": str(warehouse_path)}
+    if as_of:
+        variables["as_of"] = as_of
+    return ["build", "--vars", json.dumps(variables)]
+
+
+class FeaturesConfig(dg.Config):
+    as_of: str | None = None
+    """Date (YYYY-MM-DD) the features are computed as of; empty means the day of the latest purchase."""
+
+
+def build_dbt_assets() -> dg.AssetsDefinition:
+    """The `@dbt_assets` definition; the manifest must exist (see `prepare_dbt_manifest`)."""
+
+    @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
+    def customer_features_dbt(
+        context: dg.AssetExecutionContext, config: FeaturesConfig, dbt: DbtCliResource, warehouse: Warehouse
+    ) -> Iterator[Any]:
+        yield from dbt.cli(dbt_build_args(warehouse.file, config.as_of), context=context).stream()
+
+    return customer_features_dbt
+
+
+def prepare_dbt_manifest() -> Path:
+    """Parse the dbt project so its manifest exists; cheap when nothing changed (partial parse)."""
+    dbt_project.preparer.prepare(dbt_project)
+    return dbt_project.manifest_path

@@ -1,0 +1,124 @@
+"""Ingestion assets: one raw table per feed, with row conservation checks in SQL.
+
+Raw feeds can be tens of millions of lines, so their row-level checks run in DuckDB where the
+rows are; great-expectations suites run on the customer-level tables downstream.
+"""
+
+from datetime import datetime
+
+import dagster as dg
+
+from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.loading import load_feed
+from orchestration.resources import Landing, Warehouse
+
+WAREHOUSE_POOL = "duckdb_warehouse"
+OWNER = "team:data-platform"
+MAX_QUARANTINE_SHARE = 0.05
+
+
+def raw_key(feed: Feed) -> dg.AssetKey:
+    return dg.AssetKey(["raw", feed.name])
+
+
+def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=raw_key(feed),
+        description=(
+            f"{feed.description} Loaded from `<landing>/{feed.name}/*.csv` into `raw.{feed.name}`, "
+            f"{feed.grain}. Rows that fail their field rules go to `raw.quarantined_rows` with a reason."
+        ),
+        group_name="ingest",
+        kinds={"duckdb", "polars", "csv"},
+        owners=[OWNER],
+        pool=WAREHOUSE_POOL,
+    )
+    def _raw_feed(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
+        with warehouse.connect() as con:
+            load = load_feed(con, landing.folder, feed, now=datetime.now())
+        if load.rows_quarantined:
+            context.log.warning(f"{feed.name}: {load.rows_quarantined} row(s) quarantined: {load.top_reasons}")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": dg.MetadataValue.int(load.rows_loaded),
+                "dagster/table_name": f"raw.{feed.name}",
+                "files": dg.MetadataValue.int(len(load.files)),
+                "rows_read": dg.MetadataValue.int(load.rows_read),
+                "rows_quarantined": dg.MetadataValue.int(load.rows_quarantined),
+                "quarantine_reasons": dg.MetadataValue.json(load.top_reasons),
+            }
+        )
+
+    return _raw_feed
+
+
+def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
+    @dg.asset_check(
+        asset=raw_key(feed),
+        name=f"raw_{feed.name}_rows_are_conserved",
+        description="Every file's rows read equal its rows loaded plus rows quarantined.",
+        blocking=True,
+    )
+    def _conserved(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            rows = con.execute(
+                f"""
+                with loaded as (
+                    select _source_file as source_file, count(*) as n from raw.{feed.name} group by all
+                ),
+                quarantined as (
+                    select source_file, count(*) as n from raw.quarantined_rows where feed = ? group by all
+                )
+                select log.source_file, log.rows_read, coalesce(l.n, 0), coalesce(q.n, 0)
+                from raw.load_log as log
+                left join loaded as l using (source_file)
+                left join quarantined as q using (source_file)
+                where log.feed = ? and log.rows_read <> coalesce(l.n, 0) + coalesce(q.n, 0)
+                """,
+                [feed.name, feed.name],
+            ).fetchall()
+        return dg.AssetCheckResult(
+            passed=not rows,
+            metadata={
+                "files_out_of_balance": dg.MetadataValue.json(
+                    [{"file": f, "read": r, "loaded": lo, "quarantined": q} for f, r, lo, q in rows[:20]]
+                )
+            },
+        )
+
+    @dg.asset_check(
+        asset=raw_key(feed),
+        name=f"raw_{feed.name}_quarantine_share_is_small",
+        description=f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined; more means a broken export.",
+        blocking=True,
+    )
+    def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            read, quarantined = con.execute(
+                "select coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "
+                "from raw.load_log where feed = ?",
+                [feed.name],
+            ).fetchone()
+            samples = con.execute(
+                "select source_file, source_row, reason from raw.quarantined_rows where feed = ? "
+                "order by source_file, source_row limit 10",
+                [feed.name],
+            ).fetchall()
+        share = quarantined / read if read else 0.0
+        return dg.AssetCheckResult(
+            passed=share <= MAX_QUARANTINE_SHARE,
+            metadata={
+                "rows_read": dg.MetadataValue.int(int(read)),
+                "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
+                "quarantine_share": dg.MetadataValue.float(share),
+                "sample_quarantined_rows": dg.MetadataValue.json(
+                    [{"file": f, "row": r, "reason": why} for f, r, why in samples]
+                ),
+            },
+        )
+
+    return [_conserved, _quarantine_small]
+
+
+raw_assets = [build_raw_asset(feed) for feed in FEEDS]
+raw_checks = [check for feed in FEEDS for check in build_raw_checks(feed)]

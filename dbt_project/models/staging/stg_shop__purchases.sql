@@ -1,0 +1,21 @@
+with
+
+source as (
+    select * from {{ source('raw', 'purchases') }}
+),
+
+renamed as (
+    select
+        order_id,
+        customer_id,
+        product_id,
+        lower(category) as category,
+        lower(channel) as channel,
+        quantity,
+        cast(unit_price as decimal(18, 2)) as unit_price_usd,
+        cast(quantity * unit_price as decimal(18, 2)) as line_amount_usd,
+        ordered_at
+    from source
+)
+
+select * from renamed

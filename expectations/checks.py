@@ -1,0 +1,132 @@
+"""Blocking asset checks that run the great-expectations suites and the coverage checks.
+
+A failed check stops everything downstream in the run, publication included: the published
+tables are only written after all of these pass.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+import dagster as dg
+import polars as pl
+
+from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
+from assets.features.dbt import CUSTOMER_FEATURES
+from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
+from assets.segments.profiles import SEGMENT_KINDS
+from assets.warehouse import read_table
+from expectations.validation import SuiteOutcome
+from orchestration.resources import Warehouse
+
+
+def suite_check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
+    """Map a suite outcome to a check result whose metadata lists each failure with sample values."""
+    return dg.AssetCheckResult(
+        passed=outcome.success,
+        metadata={
+            "suite": outcome.suite,
+            "rows_validated": dg.MetadataValue.int(outcome.rows),
+            "expectations_evaluated": dg.MetadataValue.int(outcome.evaluated),
+            "expectations_failed": dg.MetadataValue.int(len(outcome.failed)),
+            "failed_expectations": dg.MetadataValue.json([f.as_dict() for f in outcome.failed]),
+        },
+    )
+
+
+def _validate(
+    schema: str, table: str, warehouse: Warehouse, build_suite: Callable[[pl.DataFrame], Any]
+) -> dg.AssetCheckResult:
+    from expectations.validation import validate_frame  # imports great_expectations: only when a check runs
+
+    with warehouse.connect(read_only=True) as con:
+        frame = read_table(con, schema, table)
+    return suite_check_result(validate_frame(build_suite(frame), frame))
+
+
+@dg.asset_check(asset=CUSTOMER_FEATURES, blocking=True, description="The customer_features suite passes.")
+def customer_features_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    from expectations.suites import customer_features_suite
+
+    def suite(frame: pl.DataFrame) -> Any:
+        return customer_features_suite([c for c in frame.columns if c.startswith("survey_") and c.endswith("_score")])
+
+    return _validate("marts", "dim_customer_features", warehouse, suite)
+
+
+@dg.asset_check(asset=CUSTOMER_CLV, blocking=True, description="The customer_clv suite passes.")
+def customer_clv_passes_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    from expectations.suites import customer_clv_suite
+
+    return _validate(CANDIDATE_SCHEMA, "customer_clv", warehouse, lambda _: customer_clv_suite())
+
+
+@dg.asset_check(asset=CUSTOMER_SEGMENTS, blocking=True, description="The customer_segments suite passes.")
+def customer_segments_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    from expectations.suites import customer_segments_suite
+
+    return _validate(CANDIDATE_SCHEMA, "customer_segments", warehouse, lambda _: customer_segments_suite(SEGMENT_KINDS))
+
+
+@dg.asset_check(
+    asset=CUSTOMER_SEGMENTS,
+    blocking=True,
+    additional_deps=[CUSTOMER_FEATURES],
+    description="Every customer in the features has segments and no one else does.",
+)
+def customer_segments_cover_every_customer(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        missing, extra = con.execute(
+            f"""
+            select
+                (select count(*) from marts.dim_customer_features f
+                 anti join {CANDIDATE_SCHEMA}.customer_segments s using (customer_id)),
+                (select count(*) from {CANDIDATE_SCHEMA}.customer_segments s
+                 anti join marts.dim_customer_features f using (customer_id))
+            """
+        ).fetchone()
+    return dg.AssetCheckResult(
+        passed=missing == 0 and extra == 0,
+        metadata={"customers_without_segments": missing, "segmented_customers_not_in_features": extra},
+    )
+
+
+@dg.asset_check(asset=SEGMENT_PROFILES, blocking=True, description="The segment_profiles suite passes.")
+def segment_profiles_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+    from expectations.suites import segment_profiles_suite
+
+    return _validate(CANDIDATE_SCHEMA, "segment_profiles", warehouse, lambda _: segment_profiles_suite())
+
+
+@dg.asset_check(
+    asset=SEGMENT_PROFILES,
+    blocking=True,
+    additional_deps=[CUSTOMER_SEGMENTS],
+    description="For each kind of segment, the profiles' customers add up to the customer count.",
+)
+def segment_profiles_add_up_to_customer_count(warehouse: Warehouse) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        rows = con.execute(
+            f"""
+            select segment_kind, sum(customers) as profiled,
+                   (select count(*) from {CANDIDATE_SCHEMA}.customer_segments) as customers
+            from {CANDIDATE_SCHEMA}.segment_profiles
+            group by segment_kind
+            order by segment_kind
+            """
+        ).fetchall()
+    mismatched = {kind: {"profiled": int(p), "customers": int(c)} for kind, p, c in rows if p != c}
+    kinds_missing = sorted(set(SEGMENT_KINDS) - {kind for kind, _, _ in rows})
+    return dg.AssetCheckResult(
+        passed=not mismatched and not kinds_missing,
+        metadata={"mismatched_kinds": mismatched, "kinds_without_profiles": kinds_missing},
+    )
+
+
+gx_checks = [
+    customer_features_pass_expectations,
+    customer_clv_passes_expectations,
+    customer_segments_pass_expectations,
+    customer_segments_cover_every_customer,
+    segment_profiles_pass_expectations,
+    segment_profiles_add_up_to_customer_count,
+]

@@ -1,0 +1,43 @@
+"""The one place that builds the Dagster `Definitions` of the code location."""
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from assets.clv.assets import customer_clv
+from assets.features.dbt import build_dbt_assets, dbt_project
+from assets.ingest.assets import raw_assets, raw_checks
+from assets.publish.assets import published_segments
+from assets.segments.assets import customer_segments, segment_profiles
+from expectations.checks import gx_checks
+from orchestration.jobs import refresh_job
+from orchestration.resources import DEFAULT_LANDING, DEFAULT_WAREHOUSE, Landing, Warehouse
+from orchestration.schedules import refresh_job_schedule
+from orchestration.sensors import new_files_sensor
+
+
+def build_definitions(
+    warehouse: str | Path = DEFAULT_WAREHOUSE, landing: str | Path = DEFAULT_LANDING
+) -> dg.Definitions:
+    """Definitions for a warehouse file and a landing folder (the dbt manifest must exist)."""
+    return dg.Definitions(
+        assets=[*raw_assets, build_dbt_assets(), customer_clv, customer_segments, segment_profiles, published_segments],
+        asset_checks=[*raw_checks, *gx_checks],
+        jobs=[refresh_job],
+        schedules=[refresh_job_schedule],
+        sensors=[new_files_sensor],
+        resources={
+            "warehouse": Warehouse(path=str(warehouse)),
+            "landing": Landing(path=str(landing)),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        executor=dg.in_process_executor,
+    )
+
+
+@dg.definitions
+def defs() -> dg.Definitions:
+    """Loaded by `dagster dev` through workspace.yaml; parses the dbt project when run by `dagster dev`."""
+    dbt_project.prepare_if_dev()
+    return build_definitions()
