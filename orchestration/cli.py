@@ -1,7 +1,6 @@
 """The `segments` command: generate sample feeds, refresh the warehouse, report the segments."""
 
 import argparse
-import os
 import sys
 import time
 from datetime import date
@@ -91,60 +90,27 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
-def refresh_run_config(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "ops": {
-            "customer_features_dbt": {"config": {"as_of": args.as_of}},
-            "customer_clv": {
-                "config": {
-                    "time_unit": args.time_unit,
-                    "horizon_months": args.horizon_months,
-                    "monthly_discount_rate": args.discount_rate,
-                }
-            },
-        },
-        "loggers": {"console": {"config": {"log_level": "DEBUG" if args.verbose else "WARNING"}}},
-    }
-
-
 def refresh(args: argparse.Namespace) -> int:
-    import dagster as dg
-
-    from assets.features.dbt import prepare_dbt_manifest
-    from orchestration.definitions import build_definitions
+    from orchestration.refresh import failures, refresh_run_config, run_refresh
 
     started = time.perf_counter()
-    prepare_dbt_manifest()
-    defs = build_definitions(warehouse=args.warehouse.resolve(), landing=args.landing.resolve())
-    job = defs.resolve_job_def("refresh_job")
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(run_config=refresh_run_config(args), instance=instance, raise_on_error=False)
+    run_config = refresh_run_config(
+        as_of=args.as_of,
+        time_unit=args.time_unit,
+        horizon_months=args.horizon_months,
+        monthly_discount_rate=args.discount_rate,
+        log_level="DEBUG" if args.verbose else "WARNING",
+    )
+    result = run_refresh(args.warehouse, args.landing, run_config)
     elapsed = time.perf_counter() - started
-    failures = describe_failures(result)
-    if failures or not result.success:
+    problems = failures(result)
+    if problems or not result.success:
         print(f"Refresh failed after {elapsed:.1f} s; the published tables were not changed.", file=sys.stderr)
-        for line in failures:
+        for line in problems:
             print(f"  - {line}", file=sys.stderr)
         return 1
     print(f"Refreshed {args.warehouse.resolve()} in {elapsed:.1f} s (run {result.run_id}).")
     return 0
-
-
-def describe_failures(result: Any) -> list[str]:
-    """One line per failed step or failed check, with what the check found."""
-    lines = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            lines.append(f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                details = {k: v.value for k, v in evaluation.metadata.items()}
-                lines.append(
-                    f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed: {details}"
-                )
-    return lines
 
 
 def report(args: argparse.Namespace) -> int:

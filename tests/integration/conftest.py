@@ -1,0 +1,49 @@
+"""Shared integration fixtures: sample feeds and one real refresh into a temporary warehouse.
+
+The refresh is session-scoped: it runs the real ingestion, dbt build, polars assets, GX checks
+and publication once, and the tests assert on the rows it produced.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+from sample_data import generate_feeds
+
+from orchestration.refresh import failures, run_refresh
+
+SAMPLE_CUSTOMERS = 2_000
+
+
+@dataclass(frozen=True)
+class Refresh:
+    warehouse: Path
+    landing: Path
+    result: dg.ExecuteInProcessResult
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+
+@pytest.fixture(scope="session")
+def sample_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    landing = tmp_path_factory.mktemp("landing")
+    generate_feeds(landing, customers=SAMPLE_CUSTOMERS, seed=7, progress=False, overwrite=True)
+    return landing
+
+
+@pytest.fixture(scope="session")
+def refreshed(sample_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Refresh:
+    warehouse = tmp_path_factory.mktemp("warehouse") / "warehouse.duckdb"
+    result = run_refresh(warehouse, sample_landing, instance=dg.DagsterInstance.ephemeral())
+    assert result.success, failures(result)
+    return Refresh(warehouse=warehouse, landing=sample_landing, result=result)
