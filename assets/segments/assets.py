@@ -3,6 +3,7 @@
 import dagster as dg
 import polars as pl
 
+from assets.charts import bar_chart
 from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
 from assets.features.dbt import CUSTOMER_FEATURES
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
@@ -80,4 +81,16 @@ def segment_profiles(warehouse: Warehouse) -> dg.MaterializeResult:
         clv = read_table(con, CANDIDATE_SCHEMA, "customer_clv")
         profiles = build_profiles(segments, features, clv)
         replace_table(con, CANDIDATE_SCHEMA, "segment_profiles", profiles)
-    return dg.MaterializeResult(metadata=frame_metadata(profiles, table="candidate.segment_profiles"))
+    rfm = profiles.filter(pl.col("segment_kind") == "rfm_segment").sort("customers", descending=True)
+    return dg.MaterializeResult(
+        metadata={
+            **frame_metadata(profiles, table="candidate.segment_profiles"),
+            "rfm_segment_sizes": bar_chart(rfm["segment"], rfm["customers"], title="Customers per RFM segment"),
+            "rfm_segment_avg_clv": bar_chart(
+                rfm["segment"],
+                rfm["avg_clv_usd"].fill_null(0),
+                title="Average CLV (USD) per RFM segment",
+                value_format="{:,.2f}",
+            ),
+        }
+    )
