@@ -11,6 +11,8 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from assets.ingest.config import PipelineConfig, default_config, load_config
+
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_LANDING = "data/landing"
 
@@ -37,10 +39,18 @@ class Warehouse(dg.ConfigurableResource):
 
 
 class Landing(dg.ConfigurableResource):
-    """The landing folder that receives the feeds: one sub-folder per feed."""
+    """Where the feeds land: a folder with one sub-folder per feed, or a feeds configuration file."""
 
     path: str = DEFAULT_LANDING
+    config_file: str | None = None
+    """A feeds YAML file (formats, column mappings, folders relative to its `landing` key); overrides `path`."""
 
     @property
     def folder(self) -> Path:
         return Path(self.path).expanduser().resolve()
+
+    def pipeline_config(self) -> PipelineConfig:
+        """The feeds to read: from the configuration file, else the generator's layout under `path`."""
+        if self.config_file:
+            return load_config(Path(self.config_file).expanduser())
+        return default_config(self.folder)

@@ -2,23 +2,22 @@
 
 import hashlib
 import json
-from pathlib import Path
 
 import dagster as dg
 
-from assets.ingest.feeds import FEEDS
+from assets.ingest.config import PipelineConfig
 from assets.ingest.loading import landed_files
 from orchestration.jobs import refresh_job
 from orchestration.resources import Landing
 
 
-def landing_fingerprints(landing: Path) -> dict[str, str]:
-    """Size and modification time of every feed file now in the landing folder."""
+def landing_fingerprints(config: PipelineConfig) -> dict[str, str]:
+    """Size and modification time of every feed file now in the landing folders."""
     prints: dict[str, str] = {}
-    for feed in FEEDS:
-        if not (landing / feed.name).is_dir():
+    for source in config.sources:
+        if not source.folder.is_dir():
             continue
-        for path in landed_files(landing, feed):
+        for path in landed_files(source):
             stat = path.stat()
             prints[str(path)] = f"{stat.st_size}:{stat.st_mtime_ns}"
     return prints
@@ -36,7 +35,7 @@ def changed_files(current: dict[str, str], seen: dict[str, str]) -> list[str]:
     description="Requests a refresh when feed files are added to or changed in the landing folder.",
 )
 def new_files_sensor(context: dg.SensorEvaluationContext, landing: Landing) -> dg.SensorResult | dg.SkipReason:
-    current = landing_fingerprints(landing.folder)
+    current = landing_fingerprints(landing.pipeline_config())
     seen = json.loads(context.cursor) if context.cursor else {}
     changed = changed_files(current, seen)
     if not changed:

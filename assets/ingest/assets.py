@@ -9,7 +9,7 @@ from datetime import datetime
 import dagster as dg
 
 from assets.ingest.feeds import FEEDS, Feed
-from assets.ingest.loading import load_feed
+from assets.ingest.loading import create_empty_feed, load_feed
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -25,7 +25,8 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
     @dg.asset(
         key=raw_key(feed),
         description=(
-            f"{feed.description} Loaded from `<landing>/{feed.name}/*.csv` into `raw.{feed.name}`, "
+            f"{feed.description} Loaded from the landing folder (`<landing>/{feed.name}/` by default) into "
+            f"`raw.{feed.name}`, "
             f"{feed.grain}. Rows that fail their field rules go to `raw.quarantined_rows` with a reason."
         ),
         group_name="ingest",
@@ -34,8 +35,13 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _raw_feed(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
+        source = landing.pipeline_config().source(feed.name)
         with warehouse.connect() as con:
-            load = load_feed(con, landing.folder, feed, now=datetime.now())
+            if source is None:
+                create_empty_feed(con, feed)
+                context.log.info(f"The {feed.name} feed is not configured: raw.{feed.name} is left empty.")
+                return dg.MaterializeResult(metadata={"dagster/row_count": 0, "configured": False})
+            load = load_feed(con, source, now=datetime.now())
         if load.rows_quarantined:
             context.log.warning(f"{feed.name}: {load.rows_quarantined} row(s) quarantined: {load.top_reasons}")
         return dg.MaterializeResult(

@@ -6,6 +6,7 @@ One place describes a feed, so the loader, the raw table DDL and the docs agree.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Literal
 
 FieldType = Literal["text", "integer", "decimal", "date", "timestamp", "boolean"]
@@ -38,6 +39,10 @@ class Feed:
     description: str
     grain: str
     fields: tuple[Field, ...]
+    derivable: dict[str, str] = dataclass_field(default_factory=dict)
+    """Fields filled in when a file does not carry them, and how."""
+    one_of: tuple[tuple[str, ...], ...] = ()
+    """Groups of fields of which each row needs at least one."""
 
     @property
     def field_names(self) -> list[str]:
@@ -52,12 +57,20 @@ PURCHASES = Feed(
         Field("order_id", required=True),
         Field("customer_id", required=True),
         Field("ordered_at", "timestamp", required=True, not_in_future=True),
-        Field("product_id", required=True),
+        Field("product_id"),
         Field("category"),
         Field("quantity", "integer", required=True, positive=True),
-        Field("unit_price", "decimal", required=True, non_negative=True),
+        Field("unit_price", "decimal", non_negative=True),
+        Field("line_amount", "decimal", non_negative=True),
         Field("channel"),
     ),
+    derivable={
+        "order_id": "the file name and line number: each line is its own order",
+        "quantity": "1",
+        "unit_price": "line_amount / quantity",
+        "line_amount": "quantity x unit_price",
+    },
+    one_of=(("unit_price", "line_amount"),),
 )
 
 SIGNUPS = Feed(

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from assets.ingest.config import FeedSource
 from assets.ingest.feeds import Feed, raw_table_ddl
 from assets.ingest.parsing import parse_feed_file
 from assets.warehouse import table_ref
@@ -40,24 +41,38 @@ class FeedLoad:
     top_reasons: dict[str, int]
 
 
-def landed_files(landing: Path, feed: Feed) -> list[Path]:
-    """The feed's CSV files, in name order; hidden and ``_``-prefixed files are not feeds."""
-    folder = landing / feed.name
-    if not folder.is_dir():
+def landed_files(source: FeedSource) -> list[Path]:
+    """The feed's files, in name order; hidden and ``_``-prefixed files are not feeds."""
+    if not source.folder.is_dir():
         raise FileNotFoundError(
-            f"{folder}: no such folder; the {feed.name} feed is read from <landing>/{feed.name}/*.csv "
+            f"{source.folder}: no such folder; the {source.feed.name} feed is read from {source.folder}/{source.glob} "
             "(run `segments generate` for sample data)"
         )
-    return sorted(p for p in folder.glob("*.csv") if not p.name.startswith(("_", ".")))
+    return sorted(p for p in source.folder.glob(source.glob) if p.is_file() and not p.name.startswith(("_", ".")))
 
 
-def load_feed(con: duckdb.DuckDBPyConnection, landing: Path, feed: Feed, *, now: datetime) -> FeedLoad:
-    """Replace the feed's raw rows with what is in the landing folder now."""
-    files = landed_files(landing, feed)
-    raw_table = table_ref("raw", feed.name)
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("create schema if not exists raw")
     con.execute(QUARANTINE_DDL)
     con.execute(LOAD_LOG_DDL)
+
+
+def create_empty_feed(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
+    """An empty raw table for a feed the configuration does not list, so the models still build."""
+    _prepare(con)
+    con.execute("begin transaction")
+    con.execute(f"create or replace table {table_ref('raw', feed.name)} ({raw_table_ddl(feed)})")
+    con.execute("delete from raw.quarantined_rows where feed = ?", [feed.name])
+    con.execute("delete from raw.load_log where feed = ?", [feed.name])
+    con.execute("commit")
+
+
+def load_feed(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now: datetime) -> FeedLoad:
+    """Replace the feed's raw rows with what is in its folder now."""
+    feed = source.feed
+    files = landed_files(source)
+    raw_table = table_ref("raw", feed.name)
+    _prepare(con)
     con.execute("begin transaction")
     try:
         con.execute(f"create or replace table {raw_table} ({raw_table_ddl(feed)})")
@@ -66,7 +81,7 @@ def load_feed(con: duckdb.DuckDBPyConnection, landing: Path, feed: Feed, *, now:
         totals = {"read": 0, "loaded": 0, "quarantined": 0}
         reasons: list[pl.Series] = []
         for path in files:
-            parsed = parse_feed_file(path, feed, now=now)
+            parsed = parse_feed_file(path, source, now=now)
             con.register("_loaded", parsed.loaded.to_arrow())
             con.register("_quarantined", parsed.quarantined.to_arrow())
             con.execute(f"insert into {raw_table} select * from _loaded")

@@ -5,6 +5,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from assets.ingest.config import FeedSource
 from assets.ingest.feeds import PURCHASES, SIGNUPS
 from assets.ingest.parsing import FeedFileError, parse_feed_file
 
@@ -22,7 +23,7 @@ def test_good_rows_load_with_types_and_their_line_numbers(tmp_path):
     path = write(
         tmp_path, HEADER + "O1,C1,2025-01-01 10:00:00,P1,Home,2,3.50,web\nO2,C2,2025-01-02T11:00:00,P2,,1,0,\n"
     )
-    parsed = parse_feed_file(path, PURCHASES, now=NOW)
+    parsed = parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
     assert parsed.rows_read == 2
     assert parsed.quarantined.height == 0
     assert parsed.loaded["_source_row"].to_list() == [2, 3]
@@ -39,7 +40,7 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path):
         + "O2,,2025-01-01,P1,home,x,-1,web\n"
         + "O3,C2,2030-01-01 00:00:00,P2,home,1,1,web\n",
     )
-    parsed = parse_feed_file(path, PURCHASES, now=NOW)
+    parsed = parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
     assert parsed.rows_read == parsed.loaded.height + parsed.quarantined.height == 3
     bad = parsed.quarantined.sort("source_row").to_dicts()
     assert [row["source_row"] for row in bad] == [3, 4]
@@ -54,8 +55,8 @@ def test_bad_rows_are_quarantined_with_file_line_field_and_reason(tmp_path):
 
 def test_missing_columns_fail_the_file_with_a_clear_message(tmp_path):
     path = write(tmp_path, "order_id,customer_id\nO1,C1\n")
-    with pytest.raises(FeedFileError, match=r"purchases\.csv: missing column\(s\) ordered_at, product_id"):
-        parse_feed_file(path, PURCHASES, now=NOW)
+    with pytest.raises(FeedFileError, match=r"purchases\.csv: missing column\(s\) ordered_at, unit_price;"):
+        parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
 
 
 def test_booleans_and_optional_business_fields(tmp_path):
@@ -65,6 +66,6 @@ def test_booleans_and_optional_business_fields(tmp_path):
         "none,yes,,,\n"
         "C2,2025-01-01 00:00:00,b@example.com,,male,married,2,70000,master,US,NY,NYC,urban,email,none,maybe,,,\n"
     )
-    parsed = parse_feed_file(write(tmp_path, header + rows, "signups.csv"), SIGNUPS, now=NOW)
+    parsed = parse_feed_file(write(tmp_path, header + rows, "signups.csv"), FeedSource(SIGNUPS, tmp_path), now=NOW)
     assert parsed.loaded["marketing_consent"].to_list() == [True]
     assert parsed.quarantined["reason"].to_list() == ["marketing_consent: cannot read 'maybe' as boolean"]

@@ -12,8 +12,8 @@ renamed as (
         lower(category) as category,
         lower(channel) as channel,
         quantity,
-        cast(unit_price as decimal(18, 2)) as unit_price_usd,
-        cast(quantity * unit_price as decimal(18, 2)) as line_amount_usd,
+        cast(coalesce(unit_price, line_amount / quantity) as decimal(18, 4)) as unit_price_usd,
+        cast(coalesce(line_amount, quantity * unit_price) as decimal(18, 2)) as line_amount_usd,
         ordered_at
     from source
 )

@@ -1,0 +1,200 @@
+"""The feeds configuration: where each feed's files are, their format, and how their columns map.
+
+A YAML file (see `examples/cdnow/feeds.yaml` and the README) declares each feed. It is checked
+completely before any data is read; an error names the key and what would be valid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from assets.ingest.feeds import FEEDS, Feed
+
+Format = Literal["csv", "whitespace", "parquet", "jsonl"]
+FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl")
+ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "latin-1", "cp1252")
+DEFAULT_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f")
+DEFAULT_DATE_FORMATS = ("%Y-%m-%d",)
+SOURCE_KEYS = (
+    "folder",
+    "glob",
+    "format",
+    "delimiter",
+    "quote",
+    "encoding",
+    "header",
+    "columns",
+    "constants",
+    "timestamp_formats",
+    "date_formats",
+)
+TOP_KEYS = ("landing", "feeds", "refresh")
+REFRESH_KEYS = ("as_of", "time_unit", "calibration_end", "horizon_months", "monthly_discount_rate", "purchase_model")
+
+
+class FeedConfigError(ValueError):
+    """The feeds configuration is invalid; the message names the key and the valid choices."""
+
+
+@dataclass(frozen=True)
+class FeedSource:
+    """How one feed's files are found and read."""
+
+    feed: Feed
+    folder: Path
+    glob: str = "*.csv"
+    format: Format = "csv"
+    delimiter: str = ","
+    quote: str | None = '"'
+    encoding: str = "utf-8"
+    header: bool = True
+    columns: dict[str, str | int] = field(default_factory=dict)
+    constants: dict[str, str] = field(default_factory=dict)
+    timestamp_formats: tuple[str, ...] = DEFAULT_TIMESTAMP_FORMATS
+    date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
+
+    def source_column(self, field_name: str) -> str | int | None:
+        """The file's column for a field: a header name, a 1-based position, or None if unmapped."""
+        if self.columns:
+            return self.columns.get(field_name)
+        return field_name if self.header else None
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Feeds plus the refresh settings a configuration file may fix (as-of date, CLV settings)."""
+
+    sources: tuple[FeedSource, ...]
+    refresh: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+    def source(self, feed_name: str) -> FeedSource | None:
+        return next((s for s in self.sources if s.feed.name == feed_name), None)
+
+
+def default_config(landing: Path) -> PipelineConfig:
+    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
+    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in FEEDS))
+
+
+def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
+    """Read and check a feeds configuration file; folders are relative to `landing` (default: the file's folder)."""
+    try:
+        document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise FeedConfigError(f"{path}: cannot read the feeds configuration ({exc})") from exc
+    if not isinstance(document, dict):
+        raise FeedConfigError(f"{path}: expected a mapping with the keys {', '.join(TOP_KEYS)}")
+    _check_keys(document, TOP_KEYS, str(path))
+    base = Path(path).resolve().parent
+    root = landing if landing is not None else base / str(document.get("landing", "."))
+    feeds = document.get("feeds")
+    if not isinstance(feeds, dict) or not feeds:
+        raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
+    known = {feed.name: feed for feed in FEEDS}
+    sources = []
+    for name, settings in feeds.items():
+        if name not in known:
+            raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
+        sources.append(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"))
+    if "purchases" not in feeds:
+        raise FeedConfigError(f"{path}: feeds.purchases is required: the pipeline needs purchases")
+    refresh = document.get("refresh") or {}
+    if not isinstance(refresh, dict):
+        raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
+    _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
+    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve())
+
+
+def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
+    for key in mapping:
+        if key not in valid:
+            raise FeedConfigError(f"{where}.{key}: unknown key; valid keys are {', '.join(valid)}")
+
+
+def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> FeedSource:
+    if not isinstance(settings, dict):
+        raise FeedConfigError(f"{where}: expected a mapping with keys {', '.join(SOURCE_KEYS)}")
+    _check_keys(settings, SOURCE_KEYS, where)
+    fmt = settings.get("format", "csv")
+    if fmt not in FORMATS:
+        raise FeedConfigError(f"{where}.format: '{fmt}' is not a format; valid formats are {', '.join(FORMATS)}")
+    encoding = str(settings.get("encoding", "utf-8")).lower()
+    if encoding not in ENCODINGS:
+        raise FeedConfigError(f"{where}.encoding: '{encoding}' is not supported; use one of {', '.join(ENCODINGS)}")
+    header = settings.get("header", fmt == "csv")
+    columns = settings.get("columns") or {}
+    constants = {str(k): str(v) for k, v in (settings.get("constants") or {}).items()}
+    fields = {f.name: f for f in feed.fields}
+    for kind, mapping in (("columns", columns), ("constants", constants)):
+        for name in mapping:
+            if name not in fields:
+                raise FeedConfigError(
+                    f"{where}.{kind}.{name}: unknown field of the {feed.name} feed; "
+                    f"valid fields are {', '.join(fields)}"
+                )
+    for name, column in columns.items():
+        if isinstance(column, int) and column < 1:
+            raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
+        if isinstance(column, int) and fmt not in ("whitespace", "csv"):
+            raise FeedConfigError(f"{where}.columns.{name}: positions only work for csv and whitespace files")
+        if isinstance(column, int) and header:
+            raise FeedConfigError(f"{where}.columns.{name}: use column names when the file has a header")
+    if not header and fmt in ("csv", "whitespace"):
+        unnamed = [name for name, column in columns.items() if not isinstance(column, int)]
+        if unnamed or not columns:
+            raise FeedConfigError(
+                f"{where}.columns: files without a header need positions (1, 2, ...) for every mapped field"
+            )
+    mapped = set(columns) if (columns or not header) else set(fields)
+    missing = [
+        f.name for f in feed.fields if f.required and f.name not in mapped | set(constants) | set(feed.derivable)
+    ]
+    if missing:
+        raise FeedConfigError(
+            f"{where}.columns: required field(s) {', '.join(missing)} are neither mapped to a column "
+            "nor set in constants"
+        )
+    for group in feed.one_of:
+        if not set(group) & (mapped | set(constants)):
+            raise FeedConfigError(f"{where}.columns: map at least one of {', '.join(group)}")
+    timestamp_formats = tuple(settings.get("timestamp_formats") or DEFAULT_TIMESTAMP_FORMATS)
+    date_formats = tuple(settings.get("date_formats") or DEFAULT_DATE_FORMATS)
+    for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
+        for fmt_string in formats:
+            _check_format(str(fmt_string), f"{where}.{kind}")
+    delimiter = str(settings.get("delimiter", ","))
+    if fmt == "csv" and len(delimiter.encode()) != 1:
+        raise FeedConfigError(f"{where}.delimiter: must be one character, got '{delimiter}'")
+    folder = root / str(settings.get("folder", feed.name))
+    return FeedSource(
+        feed=feed,
+        folder=folder,
+        glob=str(settings.get("glob", {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl"}.get(fmt, "*"))),
+        format=fmt,
+        delimiter=delimiter,
+        quote=settings.get("quote", '"'),
+        encoding=encoding,
+        header=bool(header),
+        columns=dict(columns),
+        constants=constants,
+        timestamp_formats=timestamp_formats,
+        date_formats=date_formats,
+    )
+
+
+def _check_format(fmt: str, where: str) -> None:
+    """A format must round-trip a known date and contain a year, month and day."""
+    sample = datetime(2001, 2, 3, 4, 5, 6)
+    python_fmt = fmt.replace("%.f", ".%f")
+    try:
+        parsed = datetime.strptime(sample.strftime(python_fmt), python_fmt)
+    except ValueError as exc:
+        raise FeedConfigError(f"{where}: '{fmt}' is not a valid format ({exc}); e.g. '%Y-%m-%d %H:%M:%S'") from exc
+    if parsed.date() != sample.date():
+        raise FeedConfigError(f"{where}: '{fmt}' needs a year, month and day (%Y, %m, %d); e.g. '%Y%m%d'")
