@@ -66,10 +66,20 @@ def _add_generate_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="feeds configuration (YAML: formats, column mappings, refresh settings); its folders replace --landing",
+    )
     parser.add_argument("--as-of", help="compute features as of this date (default: day of the latest purchase)")
-    parser.add_argument("--time-unit", choices=("days", "weeks"), default="weeks", help="CLV model time unit")
-    parser.add_argument("--horizon-months", type=int, default=12, help="CLV horizon in months")
-    parser.add_argument("--discount-rate", type=float, default=0.01, help="monthly discount rate for CLV")
+    parser.add_argument("--calibration-end", help="fit CLV models on purchases up to this date (default: --as-of)")
+    parser.add_argument("--time-unit", choices=("days", "weeks"), help="CLV model time unit (default: weeks)")
+    parser.add_argument(
+        "--purchase-model", choices=("auto", "bgnbd", "pareto_nbd"), help="default: auto, by likelihood"
+    )
+    parser.add_argument("--horizon-months", type=int, help="CLV horizon in months (default: 12)")
+    parser.add_argument("--discount-rate", type=float, help="monthly discount rate for CLV (default: 0.01)")
     parser.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
 
 
@@ -91,17 +101,28 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def refresh(args: argparse.Namespace) -> int:
+    from assets.ingest.config import FeedConfigError, load_config
     from orchestration.refresh import failures, refresh_run_config, run_refresh
 
     started = time.perf_counter()
-    run_config = refresh_run_config(
-        as_of=args.as_of,
-        time_unit=args.time_unit,
-        horizon_months=args.horizon_months,
-        monthly_discount_rate=args.discount_rate,
-        log_level="DEBUG" if args.verbose else "WARNING",
-    )
-    result = run_refresh(args.warehouse, args.landing, run_config)
+    settings: dict[str, Any] = {}
+    if args.config:
+        try:
+            settings.update(load_config(args.config).refresh)
+        except FeedConfigError as exc:
+            print(f"Invalid feeds configuration: {exc}", file=sys.stderr)
+            return 2
+    flags = {
+        "as_of": args.as_of,
+        "calibration_end": args.calibration_end,
+        "time_unit": args.time_unit,
+        "purchase_model": args.purchase_model,
+        "horizon_months": args.horizon_months,
+        "monthly_discount_rate": args.discount_rate,
+    }
+    settings.update({k: v for k, v in flags.items() if v is not None})
+    run_config = refresh_run_config(settings, log_level="DEBUG" if args.verbose else "WARNING")
+    result = run_refresh(args.warehouse, args.landing, run_config, config_file=args.config)
     elapsed = time.perf_counter() - started
     problems = failures(result)
     if problems or not result.success:

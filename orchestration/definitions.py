@@ -18,7 +18,7 @@ from orchestration.sensors import new_files_sensor
 
 
 def build_definitions(
-    warehouse: str | Path = DEFAULT_WAREHOUSE, landing: str | Path = DEFAULT_LANDING
+    warehouse: str | Path = DEFAULT_WAREHOUSE, landing: str | Path = DEFAULT_LANDING, config_file: Path | None = None
 ) -> dg.Definitions:
     """Definitions for a warehouse file and a landing folder (the dbt manifest must exist)."""
     return dg.Definitions(
@@ -29,7 +29,7 @@ def build_definitions(
         sensors=[new_files_sensor],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
-            "landing": Landing(path=str(landing)),
+            "landing": Landing(path=str(landing), config_file=str(config_file) if config_file else None),
             "dbt": DbtCliResource(project_dir=dbt_project),
         },
         executor=dg.in_process_executor,

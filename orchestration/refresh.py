@@ -13,24 +13,21 @@ import dagster as dg
 from assets.features.dbt import prepare_dbt_manifest
 from orchestration.definitions import build_definitions
 
+CLV_SETTINGS = ("time_unit", "calibration_end", "horizon_months", "monthly_discount_rate", "purchase_model")
 
-def refresh_run_config(
-    *,
-    as_of: str | None = None,
-    time_unit: str = "weeks",
-    horizon_months: int = 12,
-    monthly_discount_rate: float = 0.01,
-    log_level: str = "WARNING",
-) -> dict[str, Any]:
-    """Run config for `refresh_job`: the features' as-of date and the CLV settings."""
+
+def refresh_run_config(settings: dict[str, Any] | None = None, *, log_level: str = "WARNING") -> dict[str, Any]:
+    """Run config for `refresh_job` from refresh settings (`as_of` and the CLV settings); unset ones keep defaults."""
+    settings = {k: v for k, v in (settings or {}).items() if v is not None}
+    unknown = sorted(set(settings) - {"as_of", *CLV_SETTINGS})
+    if unknown:
+        raise ValueError(f"unknown refresh setting(s) {', '.join(unknown)}; valid: as_of, {', '.join(CLV_SETTINGS)}")
     return {
         "ops": {
-            "customer_features_dbt": {"config": {"as_of": as_of}},
+            "customer_features_dbt": {"config": {"as_of": _text(settings.get("as_of"))}},
             "customer_clv": {
                 "config": {
-                    "time_unit": time_unit,
-                    "horizon_months": horizon_months,
-                    "monthly_discount_rate": monthly_discount_rate,
+                    k: _text(v) if k == "calibration_end" else v for k, v in settings.items() if k in CLV_SETTINGS
                 }
             },
         },
@@ -38,12 +35,25 @@ def refresh_run_config(
     }
 
 
+def _text(value: Any) -> str | None:
+    """Dates from YAML arrive as `date` objects; the run config takes ISO text."""
+    return None if value is None else str(value)
+
+
 def run_refresh(
-    warehouse: Path, landing: Path, run_config: dict[str, Any] | None = None, instance: dg.DagsterInstance | None = None
+    warehouse: Path,
+    landing: Path,
+    run_config: dict[str, Any] | None = None,
+    instance: dg.DagsterInstance | None = None,
+    config_file: Path | None = None,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in process; a failed check stops the run before publication."""
     prepare_dbt_manifest()
-    defs = build_definitions(warehouse=Path(warehouse).resolve(), landing=Path(landing).resolve())
+    defs = build_definitions(
+        warehouse=Path(warehouse).resolve(),
+        landing=Path(landing).resolve(),
+        config_file=Path(config_file).resolve() if config_file else None,
+    )
     job = defs.resolve_job_def("refresh_job")
     if instance is None:
         instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
