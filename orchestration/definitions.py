@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from assets.clv.assets import customer_clv
+from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
 from assets.publish.assets import published_segments
@@ -22,7 +22,15 @@ def build_definitions(
 ) -> dg.Definitions:
     """Definitions for a warehouse file and a landing folder (the dbt manifest must exist)."""
     return dg.Definitions(
-        assets=[*raw_assets, build_dbt_assets(), customer_clv, customer_segments, segment_profiles, published_segments],
+        assets=[
+            *raw_assets,
+            build_dbt_assets(),
+            customer_clv,
+            clv_backtest,
+            customer_segments,
+            segment_profiles,
+            published_segments,
+        ],
         asset_checks=[*raw_checks, *gx_checks],
         jobs=[refresh_job],
         schedules=[refresh_job_schedule],

@@ -13,7 +13,14 @@ import dagster as dg
 from assets.features.dbt import prepare_dbt_manifest
 from orchestration.definitions import build_definitions
 
-CLV_SETTINGS = ("time_unit", "calibration_end", "horizon_months", "monthly_discount_rate", "purchase_model")
+CLV_SETTINGS = (
+    "time_unit",
+    "calibration_end",
+    "horizon_months",
+    "monthly_discount_rate",
+    "purchase_model",
+    "backtest_holdout_days",
+)
 
 
 def refresh_run_config(settings: dict[str, Any] | None = None, *, log_level: str = "WARNING") -> dict[str, Any]:

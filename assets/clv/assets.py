@@ -1,11 +1,13 @@
 """CLV assets: fit the purchase and spend models on the orders and score every customer."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 import dagster as dg
 import polars as pl
 
+from assets.charts import line_chart
+from assets.clv.backtest import run_backtest
 from assets.clv.errors import CLVDataError
 from assets.clv.gamma_gamma import fit_gamma_gamma
 from assets.clv.models import fit_purchase_model
@@ -20,6 +22,7 @@ from orchestration.resources import Warehouse
 CANDIDATE_SCHEMA = "candidate"
 CUSTOMER_CLV = dg.AssetKey([CANDIDATE_SCHEMA, "customer_clv"])
 CLV_MODEL_PARAMETERS = dg.AssetKey([CANDIDATE_SCHEMA, "clv_model_parameters"])
+CLV_BACKTEST = dg.AssetKey([CANDIDATE_SCHEMA, "clv_backtest"])
 
 
 class ClvConfig(dg.Config):
@@ -32,6 +35,8 @@ class ClvConfig(dg.Config):
     monthly_discount_rate: float = 0.01
     purchase_model: Literal["auto", "bgnbd", "pareto_nbd"] = "auto"
     """"auto" fits BG/NBD and Pareto/NBD and keeps the one with the higher likelihood."""
+    backtest_holdout_days: int = 182
+    """Hold-out length of the backtest when the calibration runs to the as-of date."""
 
 
 def score_customers(
@@ -167,4 +172,65 @@ def customer_clv(context: dg.AssetExecutionContext, config: ClvConfig, warehouse
     yield dg.MaterializeResult(
         asset_key=CLV_MODEL_PARAMETERS,
         metadata=frame_metadata(parameters, table="candidate.clv_model_parameters"),
+    )
+
+
+def backtest_split(config: ClvConfig, as_of: date) -> date:
+    """The backtest's calibration end: the configured one if it leaves a hold-out, else as-of minus the hold-out."""
+    if config.calibration_end and date.fromisoformat(config.calibration_end) < as_of:
+        return date.fromisoformat(config.calibration_end)
+    return as_of - timedelta(days=config.backtest_holdout_days)
+
+
+@dg.asset(
+    key=CLV_BACKTEST,
+    deps=[FACT_ORDERS, CUSTOMER_FEATURES],
+    description=(
+        "How good the purchase model's predictions are: fitted on the calibration period, it predicts "
+        "each customer's repeat purchases in the hold-out period. One row per model (the fitted one and "
+        "a naive baseline that repeats each customer's calibration rate) with predicted and actual totals "
+        "and per-customer errors. Candidate: published to `segments.clv_backtest`."
+    ),
+    group_name="clv",
+    kinds={"polars", "duckdb", "scipy"},
+    owners=[OWNER],
+    pool=WAREHOUSE_POOL,
+)
+def clv_backtest(config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+    with warehouse.connect() as con:
+        orders = read_table(con, "marts", "fct_orders")
+        as_of = con.sql("select max(as_of_date) from marts.dim_customer_features").fetchone()[0]
+        transactions = orders.select(
+            "customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")
+        )
+        result = run_backtest(
+            transactions,
+            calibration_end=backtest_split(config, as_of),
+            holdout_end=as_of,
+            time_unit=config.time_unit,
+            purchase_model=config.purchase_model,
+        )
+        replace_table(con, CANDIDATE_SCHEMA, "clv_backtest", result.summary)
+    model_row, naive_row = result.summary.row(0, named=True), result.summary.row(1, named=True)
+    tracking = result.tracking
+    return dg.MaterializeResult(
+        metadata={
+            **frame_metadata(result.summary, table="candidate.clv_backtest"),
+            "calibration_end": str(result.calibration_end),
+            "holdout_end": str(result.holdout_end),
+            "predicted_repeat_purchases": model_row["predicted_repeat_purchases"],
+            "actual_repeat_purchases": model_row["actual_repeat_purchases"],
+            "mean_absolute_error": model_row["mean_absolute_error"],
+            "naive_mean_absolute_error": naive_row["mean_absolute_error"],
+            "tracking_plot": line_chart(
+                tracking["period"].to_list(),
+                {
+                    "actual": tracking["actual_cumulative_repeat_purchases"].to_list(),
+                    f"predicted ({result.fit.model})": tracking["predicted_cumulative_repeat_purchases"].to_list(),
+                },
+                title=f"Cumulative repeat purchases; calibration ends {result.calibration_end}",
+                x_label=f"{config.time_unit} since the first purchase",
+                y_label="repeat purchases",
+            ),
+        }
     )

@@ -34,7 +34,15 @@ SOURCE_KEYS = (
     "date_formats",
 )
 TOP_KEYS = ("landing", "feeds", "refresh")
-REFRESH_KEYS = ("as_of", "time_unit", "calibration_end", "horizon_months", "monthly_discount_rate", "purchase_model")
+REFRESH_KEYS = (
+    "as_of",
+    "time_unit",
+    "calibration_end",
+    "horizon_months",
+    "monthly_discount_rate",
+    "purchase_model",
+    "backtest_holdout_days",
+)
 
 
 class FeedConfigError(ValueError):

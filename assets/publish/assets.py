@@ -6,7 +6,7 @@ one transaction, so analysts see either the previous refresh or this one, never 
 
 import dagster as dg
 
-from assets.clv.assets import CANDIDATE_SCHEMA, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
+from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.warehouse import table_ref
@@ -19,6 +19,7 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "customer_clv": (CUSTOMER_CLV, "One row per customer: P(alive), expected purchases and spend, CLV."),
     "segment_profiles": (SEGMENT_PROFILES, "One row per segment of each kind, with size, revenue and CLV."),
     "clv_model_parameters": (CLV_MODEL_PARAMETERS, "One row per fitted CLV model parameter."),
+    "clv_backtest": (CLV_BACKTEST, "One row per model: hold-out predictions against what happened."),
 }
 
 
