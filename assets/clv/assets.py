@@ -199,7 +199,7 @@ def backtest_split(config: ClvConfig, as_of: date) -> date:
 def clv_backtest(config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResult:
     with warehouse.connect() as con:
         orders = read_table(con, "marts", "fct_orders")
-        as_of = con.sql("select max(as_of_date) from marts.dim_customer_features").fetchone()[0]
+        as_of = con.execute("select max(as_of_date) from marts.dim_customer_features").fetchone()[0]
         transactions = orders.select(
             "customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")
         )

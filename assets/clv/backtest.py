@@ -90,7 +90,8 @@ def _tracking(
         .collect()
     )
     actual = np.bincount(days["period"].to_numpy(), minlength=periods)[:periods].cumsum()
-    first_days = (customers["first_purchase_at"] - pl.lit(origin)).dt.total_days().to_numpy()
+    first_days = customers.select((pl.col("first_purchase_at") - pl.lit(origin)).dt.total_days())
+    first_days = first_days.to_series().to_numpy()
     # customers who started on the same day share one curve: evaluate per start day, weight by count
     start_days, counts = np.unique(first_days, return_counts=True)
     starts = start_days / unit
