@@ -131,6 +131,8 @@ def refresh(args: argparse.Namespace) -> int:
             print(f"  - {line}", file=sys.stderr)
         return 1
     print(f"Refreshed {args.warehouse.resolve()} in {elapsed:.1f} s (run {result.run_id}).")
+    for line in failures(result, include_warnings=True):
+        print(f"  - {line}")
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import dagster as dg
 
+from assets.clv.assets import clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
 from orchestration.definitions import build_definitions
 
@@ -29,14 +30,13 @@ def refresh_run_config(settings: dict[str, Any] | None = None, *, log_level: str
     unknown = sorted(set(settings) - {"as_of", *CLV_SETTINGS})
     if unknown:
         raise ValueError(f"unknown refresh setting(s) {', '.join(unknown)}; valid: as_of, {', '.join(CLV_SETTINGS)}")
+    clv = {k: _text(v) if k == "calibration_end" else v for k, v in settings.items() if k in CLV_SETTINGS}
     return {
         "ops": {
             "customer_features_dbt": {"config": {"as_of": _text(settings.get("as_of"))}},
-            "customer_clv": {
-                "config": {
-                    k: _text(v) if k == "calibration_end" else v for k, v in settings.items() if k in CLV_SETTINGS
-                }
-            },
+            # the CLV asset and its backtest share one configuration, so they fit the same model
+            "customer_clv": {"config": clv},
+            clv_backtest.op.name: {"config": dict(clv)},
         },
         "loggers": {"console": {"config": {"log_level": log_level}}},
     }
@@ -69,8 +69,11 @@ def run_refresh(
     )
 
 
-def failures(result: dg.ExecuteInProcessResult) -> list[str]:
-    """One line per failed step or failed check, with what the check found."""
+def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = False) -> list[str]:
+    """One line per failed step or failed blocking (error-severity) check, with what the check found.
+
+    Checks that fail with WARN severity do not stop publication; ``include_warnings`` lists them too.
+    """
     lines = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
@@ -78,9 +81,10 @@ def failures(result: dg.ExecuteInProcessResult) -> list[str]:
             lines.append(f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
-            if not evaluation.passed:
+            blocking = evaluation.severity == dg.AssetCheckSeverity.ERROR
+            if not evaluation.passed and (blocking or include_warnings):
                 details = {k: v.value for k, v in evaluation.metadata.items()}
-                lines.append(
-                    f"check {evaluation.check_name} on {evaluation.asset_key.to_user_string()} failed: {details}"
-                )
+                kind = "check" if blocking else "warning"
+                target = evaluation.asset_key.to_user_string()
+                lines.append(f"{kind} {evaluation.check_name} on {target} failed: {details}")
     return lines

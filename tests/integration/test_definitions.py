@@ -14,7 +14,7 @@ def asset_graph() -> dict[dg.AssetKey, dg.AssetSpec]:
     prepare_dbt_manifest()
     defs = build_definitions()
     dg.Definitions.validate_loadable(defs)
-    return {spec.key: spec for spec in defs.get_all_asset_specs()}
+    return {spec.key: spec for spec in defs.resolve_all_asset_specs()}
 
 
 def key(path: str) -> dg.AssetKey:
