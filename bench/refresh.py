@@ -16,9 +16,9 @@ from collections import defaultdict
 from pathlib import Path
 
 import dagster as dg
-from sample_data import generate_feeds
 
 from orchestration.refresh import failures, run_refresh
+from sample_data import generate_feeds
 
 
 def peak_rss_mb(who: int) -> float:

@@ -10,9 +10,9 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from sample_data import generate_feeds
 
 from orchestration.refresh import failures, run_refresh
+from sample_data import generate_feeds
 
 SAMPLE_CUSTOMERS = 2_000
 
