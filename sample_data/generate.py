@@ -18,6 +18,7 @@ import numpy as np
 from sample_data.behaviour import simulate_purchases
 from sample_data.catalogue import Catalogue, build_catalogue
 from sample_data.codebook import Question, likert_dimensions, read_codebook
+from sample_data.config import write_feeds_config
 from sample_data.customers import draw_customers, id_digits
 from sample_data.orders import order_lines
 from sample_data.personas import PERSONAS
@@ -119,6 +120,7 @@ def generate_feeds(
             responses = _write_chunk(run, summary, truth, persona_counts, chunk, first + 1, count, responses)
             bar.update(chunk + 1, first + count)
     summary.files.append(truth_path)
+    summary.files.append(write_feeds_config(landing_dir))
     summary.files.append(
         write_parameters(
             landing_dir / TRUTH_FOLDER / "parameters.json",

@@ -9,7 +9,8 @@ from datetime import datetime
 import dagster as dg
 
 from assets.ingest.feeds import FEEDS, Feed
-from assets.ingest.loading import create_empty_feed, load_feed
+from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
+from assets.ingest.pii import resolve_pii_key
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -41,17 +42,28 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 create_empty_feed(con, feed)
                 context.log.info(f"The {feed.name} feed is not configured: raw.{feed.name} is left empty.")
                 return dg.MaterializeResult(metadata={"dagster/row_count": 0, "configured": False})
-            load = load_feed(con, source, now=datetime.now())
-        if load.rows_quarantined:
-            context.log.warning(f"{feed.name}: {load.rows_quarantined} row(s) quarantined: {load.top_reasons}")
+            pii_key = None
+            if any(f.contact for f in feed.fields):
+                pii_key, key_source = resolve_pii_key(warehouse.file)
+                context.log.info(f"{feed.name}: contact details pseudonymised with the key from the {key_source}")
+            load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
+            rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
+        for failed in load.failed:
+            context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+        if load.total("rows_quarantined"):
+            context.log.warning(f"{feed.name}: {load.total('rows_quarantined')} row(s) quarantined in this load")
         return dg.MaterializeResult(
             metadata={
-                "dagster/row_count": dg.MetadataValue.int(load.rows_loaded),
+                "dagster/row_count": dg.MetadataValue.int(rows),
                 "dagster/table_name": f"raw.{feed.name}",
-                "files": dg.MetadataValue.int(len(load.files)),
-                "rows_read": dg.MetadataValue.int(load.rows_read),
-                "rows_quarantined": dg.MetadataValue.int(load.rows_quarantined),
-                "quarantine_reasons": dg.MetadataValue.json(load.top_reasons),
+                "files_loaded": dg.MetadataValue.int(sum(o.status == "loaded" for o in load.outcomes)),
+                "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
+                "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
+                "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "rows_read": dg.MetadataValue.int(load.total("rows_read")),
+                "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
+                "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
+                "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
             }
         )
 
@@ -76,10 +88,12 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                     select source_file, count(*) as n from raw.quarantined_rows where feed = ? group by all
                 )
                 select log.source_file, log.rows_read, coalesce(l.n, 0), coalesce(q.n, 0)
-                from raw.load_log as log
+                from raw.load_manifest as log
                 left join loaded as l using (source_file)
                 left join quarantined as q using (source_file)
-                where log.feed = ? and log.rows_read <> coalesce(l.n, 0) + coalesce(q.n, 0)
+                where log.feed = ? and log.status = 'loaded'
+                    and (log.rows_read <> coalesce(l.n, 0) + coalesce(q.n, 0)
+                        or log.rows_loaded <> coalesce(l.n, 0) or log.rows_quarantined <> coalesce(q.n, 0))
                 """,
                 [feed.name, feed.name],
             ).fetchall()
@@ -95,20 +109,24 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
     @dg.asset_check(
         asset=raw_key(feed),
         name=f"raw_{feed.name}_quarantine_share_is_small",
-        description=f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined; more means a broken export.",
+        description=(
+            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates not "
+            "counted); more means a broken export."
+        ),
         blocking=True,
     )
     def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
             read, quarantined = con.execute(
-                "select coalesce(sum(rows_read), 0), coalesce(sum(rows_quarantined), 0) "
-                "from raw.load_log where feed = ?",
+                "select coalesce(sum(rows_read - rows_duplicate), 0), "
+                "coalesce(sum(rows_quarantined - rows_duplicate), 0) "
+                "from raw.load_manifest where feed = ? and status = 'loaded'",
                 [feed.name],
             ).fetchone()
             samples = con.execute(
                 "select source_file, source_row, reason from raw.quarantined_rows where feed = ? "
-                "order by source_file, source_row limit 10",
-                [feed.name],
+                "and not starts_with(reason, ?) order by source_file, source_row limit 10",
+                [feed.name, DUPLICATE_REASON],
             ).fetchall()
         share = quarantined / read if read else 0.0
         return dg.AssetCheckResult(
@@ -123,7 +141,28 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             },
         )
 
-    return [_conserved, _quarantine_small]
+    @dg.asset_check(
+        asset=raw_key(feed),
+        name=f"raw_{feed.name}_files_are_all_loaded",
+        description=(
+            "No landed file is left failed in the load manifest (empty, unreadable, missing columns); "
+            "the other files load, and a failed file is retried on every refresh until it loads."
+        ),
+        blocking=True,
+    )
+    def _all_loaded(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            failed = con.execute(
+                "select source_file, problem from raw.load_manifest where feed = ? and status = 'failed' "
+                "order by source_file",
+                [feed.name],
+            ).fetchall()
+        return dg.AssetCheckResult(
+            passed=not failed,
+            metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
+        )
+
+    return [_conserved, _quarantine_small, _all_loaded]
 
 
 raw_assets = [build_raw_asset(feed) for feed in FEEDS]

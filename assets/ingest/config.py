@@ -6,6 +6,8 @@ completely before any data is read; an error names the key and what would be val
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -32,7 +34,10 @@ SOURCE_KEYS = (
     "constants",
     "timestamp_formats",
     "date_formats",
+    "required",
+    "return_statuses",
 )
+DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
 TOP_KEYS = ("landing", "feeds", "refresh")
 REFRESH_KEYS = (
     "as_of",
@@ -65,6 +70,30 @@ class FeedSource:
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_formats: tuple[str, ...] = DEFAULT_TIMESTAMP_FORMATS
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
+    required: tuple[str, ...] = ()
+    """Fields this source must carry on every row, beyond the feed's own required fields."""
+    return_statuses: tuple[str, ...] = DEFAULT_RETURN_STATUSES
+    """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
+
+    def is_required(self, field_name: str) -> bool:
+        return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
+
+    def reading_fingerprint(self) -> str:
+        """A hash of every setting that changes how a file reads; a file read under other settings is reloaded."""
+        settings = {
+            "format": self.format,
+            "delimiter": self.delimiter,
+            "quote": self.quote,
+            "encoding": self.encoding,
+            "header": self.header,
+            "columns": self.columns,
+            "constants": self.constants,
+            "timestamp_formats": self.timestamp_formats,
+            "date_formats": self.date_formats,
+            "required": self.required,
+            "return_statuses": self.return_statuses,
+        }
+        return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
     def source_column(self, field_name: str) -> str | int | None:
         """The file's column for a field: a header name, a 1-based position, or None if unmapped."""
@@ -171,6 +200,17 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     for group in feed.one_of:
         if not set(group) & (mapped | set(constants)):
             raise FeedConfigError(f"{where}.columns: map at least one of {', '.join(group)}")
+    required = tuple(str(name) for name in settings.get("required") or ())
+    for name in required:
+        if name not in fields:
+            raise FeedConfigError(
+                f"{where}.required.{name}: unknown field of the {feed.name} feed; valid fields are {', '.join(fields)}"
+            )
+        if name not in mapped | set(constants):
+            raise FeedConfigError(f"{where}.required.{name}: a required field must be mapped to a column")
+    return_statuses = tuple(str(v).lower() for v in settings.get("return_statuses") or DEFAULT_RETURN_STATUSES)
+    if "return_statuses" in settings and "status" not in fields:
+        raise FeedConfigError(f"{where}.return_statuses: only the purchases feed has a status field")
     timestamp_formats = tuple(settings.get("timestamp_formats") or DEFAULT_TIMESTAMP_FORMATS)
     date_formats = tuple(settings.get("date_formats") or DEFAULT_DATE_FORMATS)
     for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
@@ -193,6 +233,8 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         constants=constants,
         timestamp_formats=timestamp_formats,
         date_formats=date_formats,
+        required=required,
+        return_statuses=return_statuses,
     )
 
 

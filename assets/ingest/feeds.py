@@ -29,6 +29,13 @@ class Field:
     non_negative: bool = False
     positive: bool = False
     not_in_future: bool = False
+    nonzero: bool = False
+    contact: Literal["email", "phone"] | None = None
+    """Contact details are normalised and stored as `<name>_hmac`; see `assets.ingest.pii`."""
+    keep_raw: bool = True
+    """Whether the normalised value itself is stored too (emails are, for consented audience exports)."""
+    formula_checked: bool = False
+    """Free text that spreadsheets would evaluate when it starts with `=`, `@`, `+` or `-`."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,17 @@ class Feed:
     def field_names(self) -> list[str]:
         return [f.name for f in self.fields]
 
+    @property
+    def stored_columns(self) -> list[tuple[str, str]]:
+        """The typed columns of `raw.<feed>`: fields (contact details as their keyed hash) in feed order."""
+        columns = []
+        for f in self.fields:
+            if f.contact is None or f.keep_raw:
+                columns.append((f.name, SQL_TYPES[f.type]))
+            if f.contact is not None:
+                columns.append((f"{f.name}_hmac", "varchar"))
+        return columns
+
 
 PURCHASES = Feed(
     name="purchases",
@@ -58,11 +76,13 @@ PURCHASES = Feed(
         Field("customer_id", required=True),
         Field("ordered_at", "timestamp", required=True, not_in_future=True),
         Field("product_id"),
-        Field("category"),
-        Field("quantity", "integer", required=True, positive=True),
+        Field("category", formula_checked=True),
+        Field("quantity", "integer", required=True, nonzero=True),
         Field("unit_price", "decimal", non_negative=True),
-        Field("line_amount", "decimal", non_negative=True),
+        Field("line_amount", "decimal"),
         Field("channel"),
+        Field("currency"),
+        Field("status"),
     ),
     derivable={
         "order_id": "the file name and line number: each line is its own order",
@@ -80,22 +100,23 @@ SIGNUPS = Feed(
     fields=(
         Field("customer_id", required=True),
         Field("signed_up_at", "timestamp", required=True, not_in_future=True),
-        Field("email"),
+        Field("email", contact="email"),
+        Field("phone", contact="phone", keep_raw=False),
         Field("birth_date", "date", not_in_future=True),
         Field("gender"),
         Field("marital_status"),
         Field("children", "integer", non_negative=True),
         Field("income", "decimal", non_negative=True),
         Field("education"),
-        Field("country"),
-        Field("region"),
-        Field("city"),
+        Field("country", formula_checked=True),
+        Field("region", formula_checked=True),
+        Field("city", formula_checked=True),
         Field("urbanicity"),
         Field("acquisition_channel"),
         Field("opt_in_offer"),
         Field("marketing_consent", "boolean"),
-        Field("company"),
-        Field("industry"),
+        Field("company", formula_checked=True),
+        Field("industry", formula_checked=True),
         Field("employee_count", "integer", non_negative=True),
     ),
 )
@@ -121,6 +142,6 @@ LINEAGE_COLUMNS = (("_source_file", "varchar"), ("_source_row", "bigint"), ("_lo
 
 def raw_table_ddl(feed: Feed) -> str:
     """Column list for ``raw.<feed>``: the feed's typed fields then where each row came from."""
-    columns = [f"{f.name} {SQL_TYPES[f.type]}" for f in feed.fields]
+    columns = [f"{name} {sql_type}" for name, sql_type in feed.stored_columns]
     columns += [f"{name} {sql_type}" for name, sql_type in LINEAGE_COLUMNS]
     return ", ".join(columns)

@@ -1,13 +1,11 @@
 """Parse one landed file into typed rows and quarantined rows, with a reason for each.
 
-The file is read as text in its own format and layout, its columns are mapped to the feed's
-fields, and every field is parsed and checked. Every row read ends up in exactly one of the two
-frames, so a file's rows read always equal rows loaded plus rows quarantined.
+The file is read as text in its own format and layout (`reading.py`), its columns are mapped to
+the feed's fields, and every field is parsed and checked (`validation.py`). Every row read ends
+up in exactly one of the two frames, so a file's rows read always equal rows loaded plus rows
+quarantined.
 """
 
-from __future__ import annotations
-
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -15,14 +13,12 @@ from pathlib import Path
 import polars as pl
 
 from assets.ingest.config import FeedSource
-from assets.ingest.feeds import Field
+from assets.ingest.pii import keyed_hash
+from assets.ingest.reading import LINE, SHAPE_PROBLEM, FeedFileError, read_table
+from assets.ingest.validation import field_problem, typed_value
 
-TRUE_WORDS = ["true", "t", "yes", "y", "1"]
-FALSE_WORDS = ["false", "f", "no", "n", "0"]
-
-
-class FeedFileError(ValueError):
-    """A whole file cannot be loaded (unreadable, wrong columns); the message names the file."""
+__all__ = ["FeedFileError", "ParsedFile", "parse_feed_file", "read_raw_text"]
+LIKELY_DELIMITERS = (";", "\t", "|", ",")
 
 
 @dataclass(frozen=True)
@@ -30,60 +26,23 @@ class ParsedFile:
     path: Path
     rows_read: int
     loaded: pl.DataFrame
+    """The rows of `raw.<feed>`: stored columns, then `_source_file`, `_source_row`, `_loaded_at`."""
     quarantined: pl.DataFrame
-
-
-def _read_table(path: Path, source: FeedSource) -> pl.DataFrame:
-    """The file as text columns (header names, or `column_<n>` without a header), row order kept."""
-    match source.format:
-        case "csv":
-            data: Path | io.BytesIO = path
-            if source.encoding in ("latin-1", "cp1252"):
-                # polars reads UTF-8 only: re-encode single-byte files first
-                data = io.BytesIO(path.read_bytes().decode(source.encoding).encode("utf-8"))
-            frame = pl.read_csv(
-                data, separator=source.delimiter, quote_char=source.quote, has_header=source.header, infer_schema=False
-            )
-            if source.header and frame.columns and frame.columns[0].startswith("\ufeff"):
-                frame = frame.rename({frame.columns[0]: frame.columns[0].lstrip("\ufeff")})
-            if not source.header:
-                frame = frame.rename({c: f"column_{i}" for i, c in enumerate(frame.columns, start=1)})
-            return frame
-        case "whitespace":
-            text = path.read_bytes().decode(source.encoding)
-            lines = pl.DataFrame({"line": text.splitlines()}).filter(pl.col("line").str.strip_chars() != "")
-            tokens = lines.select(pl.col("line").str.extract_all(r"\S+").alias("tokens"))
-            width = int(tokens["tokens"].list.len().max() or 0)
-            frame = tokens.select(
-                pl.col("tokens").list.get(i, null_on_oob=True).alias(f"column_{i + 1}") for i in range(width)
-            )
-            if source.header and frame.height:
-                names = [str(v) for v in frame.row(0)]
-                frame = frame.slice(1).rename(dict(zip(frame.columns, names, strict=True)))
-            return frame
-        case "parquet":
-            return pl.read_parquet(path).cast(pl.String)
-        case "jsonl":
-            return pl.read_ndjson(path, infer_schema_length=None).cast(pl.String)
+    """The rows of `raw.quarantined_rows`."""
 
 
 def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
     """The file's rows as the feed's fields in text, with the line (or row) number of each."""
-    try:
-        table = _read_table(path, source)
-    except (pl.exceptions.PolarsError, UnicodeDecodeError, OSError) as exc:
-        raise FeedFileError(f"{path}: cannot read as {source.format} ({type(exc).__name__}: {exc})") from exc
-    first_row = 2 if source.header and source.format in ("csv", "whitespace") else 1
-    table = table.with_row_index("_source_row", offset=first_row)
+    table = read_table(path, source)
     feed = source.feed
-    names = source_columns(source, table.columns)
+    names = source_columns(source)
     missing = sorted({column for column in names.values() if column not in table.columns})
     if not source.columns:
         # no explicit mapping: the header names the fields; only required ones must be there
         missing = [
             f.name
             for f in feed.fields
-            if f.required
+            if source.is_required(f.name)
             and f.name not in table.columns
             and f.name not in source.constants
             and f.name not in feed.derivable
@@ -94,6 +53,7 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
         expected = ",".join(str(c) for c in names.values()) if source.columns else ",".join(feed.field_names)
         raise FeedFileError(
             f"{path}: missing column(s) {', '.join(missing)}; the {feed.name} feed expects the columns {expected}"
+            + _delimiter_hint(table.columns, source)
         )
     columns = []
     for f in feed.fields:
@@ -103,11 +63,22 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
             columns.append(pl.lit(source.constants[f.name]).alias(f.name))
         else:
             columns.append(pl.lit(None, dtype=pl.String).alias(f.name))
-    frame = table.select("_source_row", *columns)
+    frame = table.select(LINE, *columns, SHAPE_PROBLEM)
     return derive_missing(frame, set(names) | set(source.constants), source, path)
 
 
-def source_columns(source: FeedSource, available: list[str]) -> dict[str, str]:
+def _delimiter_hint(columns: list[str], source: FeedSource) -> str:
+    """When the header reads as one column holding another delimiter, say so."""
+    if source.format != "csv" or len([c for c in columns if not c.startswith("_")]) != 1:
+        return ""
+    found = [d for d in LIKELY_DELIMITERS if d != source.delimiter and d in columns[1]]
+    if not found:
+        return ""
+    shown = "\\t" if found[0] == "\t" else found[0]
+    return f" (the header reads as one column: is the delimiter '{shown}' rather than '{source.delimiter}'?)"
+
+
+def source_columns(source: FeedSource) -> dict[str, str]:
     """Field -> the file's column that carries it (positions become `column_<n>`)."""
     names = {}
     for f in source.feed.fields:
@@ -118,15 +89,25 @@ def source_columns(source: FeedSource, available: list[str]) -> dict[str, str]:
 
 
 def derive_missing(frame: pl.DataFrame, mapped: set[str], source: FeedSource, path: Path) -> pl.DataFrame:
-    """Fill the fields a feed can derive (see `Feed.derivable`) where the file does not carry them."""
+    """Fill the fields a feed can derive (see `Feed.derivable`) and sign returns, where the file does not."""
     if source.feed.name != "purchases":
         return frame
     exprs = []
     if "order_id" not in mapped:
-        exprs.append(pl.format("{}:{}", pl.lit(path.name), pl.col("_source_row")).alias("order_id"))
+        exprs.append(pl.format("{}:{}", pl.lit(path.name), pl.col(LINE)).alias("order_id"))
     if "quantity" not in mapped:
         exprs.append(pl.lit("1").alias("quantity"))
     frame = frame.with_columns(exprs) if exprs else frame
+    if "status" in mapped:
+        # a return given by status carries positive numbers in many exports: make them negative
+        is_return = pl.col("status").str.to_lowercase().is_in(list(source.return_statuses)).fill_null(False)
+        frame = frame.with_columns(
+            pl.when(is_return & ~pl.col(name).str.starts_with("-") & (pl.col(name) != ""))
+            .then(pl.lit("-") + pl.col(name))
+            .otherwise(pl.col(name))
+            .alias(name)
+            for name in ("quantity", "line_amount")
+        )
     quantity = pl.col("quantity").cast(pl.Float64, strict=False)
     if "unit_price" not in mapped and "line_amount" in mapped:
         amount = pl.col("line_amount").cast(pl.Float64, strict=False)
@@ -134,69 +115,29 @@ def derive_missing(frame: pl.DataFrame, mapped: set[str], source: FeedSource, pa
     return frame
 
 
-def typed_value(field: Field, source: FeedSource) -> pl.Expr:
-    """The field parsed to its type; null where the text is empty or does not parse."""
-    text = pl.col(field.name)
-    match field.type:
-        case "text":
-            return pl.when(text == "").then(None).otherwise(text)
-        case "integer":
-            return text.cast(pl.Int64, strict=False)
-        case "decimal":
-            return text.cast(pl.Float64, strict=False)
-        case "date":
-            return pl.coalesce([text.str.to_date(fmt, strict=False) for fmt in source.date_formats])
-        case "timestamp":
-            parsed = [text.str.to_datetime(fmt, time_unit="us", strict=False) for fmt in source.timestamp_formats]
-            parsed += [text.str.to_date(fmt, strict=False).cast(pl.Datetime("us")) for fmt in source.date_formats]
-            return pl.coalesce(parsed)
-        case "boolean":
-            lowered = text.str.to_lowercase()
-            return (
-                pl.when(lowered.is_in(TRUE_WORDS))
-                .then(True)
-                .when(lowered.is_in(FALSE_WORDS))
-                .then(False)
-                .otherwise(None)
-            )
+def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: bytes | None = None) -> ParsedFile:
+    """Split a landed file into typed rows to load and rows to quarantine with their reasons.
 
-
-def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
-    """A readable reason why this field makes the row unloadable, or null."""
-    text = pl.col(field.name)
-    value = typed_value(field, source)
-    present = text.is_not_null() & (text != "")
-    checks: list[tuple[pl.Expr, str]] = []
-    if field.required:
-        checks.append((~present, f"{field.name}: required value is missing"))
-    checks.append((present & value.is_null(), f"{field.name}: cannot read '{{}}' as {field.type}"))
-    if field.positive:
-        checks.append((value <= 0, f"{field.name}: must be greater than 0, got '{{}}'"))
-    if field.non_negative:
-        checks.append((value < 0, f"{field.name}: must not be negative, got '{{}}'"))
-    if field.not_in_future:
-        checks.append((value.cast(pl.Datetime("us")) > pl.lit(now), f"{field.name}: '{{}}' is in the future"))
-    reason: pl.Expr = pl.lit(None, dtype=pl.String)
-    for failed, message in reversed(checks):
-        rendered = pl.format(message, text) if "{}" in message else pl.lit(message)
-        reason = pl.when(failed.fill_null(False)).then(rendered).otherwise(reason)
-    return reason
-
-
-def parse_feed_file(path: Path, source: FeedSource, *, now: datetime) -> ParsedFile:
-    """Split a landed file into typed rows to load and rows to quarantine with their reasons."""
+    Contact fields (emails, phone numbers) are stored as their HMAC under `pii_key`, which the
+    feeds that carry them need.
+    """
     feed = source.feed
+    contacts = [f for f in feed.fields if f.contact is not None]
+    if contacts and pii_key is None:
+        raise ValueError(f"the {feed.name} feed carries contact details: parsing it needs the pseudonymisation key")
     raw = read_raw_text(path, source)
-    problems = [field_problem(f, source, now).alias(f"_problem_{f.name}") for f in feed.fields]
+    problems = [pl.col(SHAPE_PROBLEM)]
+    problems += [field_problem(f, source, now).alias(f"_problem_{f.name}") for f in feed.fields]
     problems += [
         pl.when(pl.all_horizontal(pl.col(group).is_null()))
         .then(pl.lit(f"{' or '.join(group)}: a value is required"))
         .alias(f"_problem_{'_'.join(group)}")
         for group in feed.one_of
     ]
-    problem_columns = [f"_problem_{f.name}" for f in feed.fields] + [f"_problem_{'_'.join(g)}" for g in feed.one_of]
-    checked = raw.with_columns(problems).with_columns(
-        pl.concat_str([pl.col(c) for c in problem_columns], separator="; ", ignore_nulls=True)
+    checked = raw.with_columns(problems[1:]).with_columns(
+        pl.concat_str(
+            problems[:1] + [pl.col(p.meta.output_name()) for p in problems[1:]], separator="; ", ignore_nulls=True
+        )
         .replace("", None)
         .alias("_reason")
     )
@@ -205,13 +146,17 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime) -> ParsedF
     loaded = good.select(
         *[typed_value(f, source).alias(f.name) for f in feed.fields],
         pl.lit(str(path)).alias("_source_file"),
-        pl.col("_source_row").cast(pl.Int64),
+        pl.col(LINE).cast(pl.Int64).alias("_source_row"),
         pl.lit(now).cast(pl.Datetime("us")).alias("_loaded_at"),
     )
+    if pii_key is not None:
+        loaded = loaded.with_columns(keyed_hash(loaded[f.name], pii_key).alias(f"{f.name}_hmac") for f in contacts)
+    stored = [name for name, _ in feed.stored_columns]
+    loaded = loaded.select(*stored, "_source_file", "_source_row", "_loaded_at")
     quarantined = bad.select(
         pl.lit(feed.name).alias("feed"),
         pl.lit(str(path)).alias("source_file"),
-        pl.col("_source_row").cast(pl.Int64).alias("source_row"),
+        pl.col(LINE).cast(pl.Int64).alias("source_row"),
         pl.col("_reason").alias("reason"),
         pl.struct(feed.field_names).struct.json_encode().alias("raw_record"),
         pl.lit(now).cast(pl.Datetime("us")).alias("quarantined_at"),

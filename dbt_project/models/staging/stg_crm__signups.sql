@@ -8,7 +8,9 @@ renamed as (
     select
         customer_id,
         signed_up_at,
-        lower(email) as email,
+        email,
+        email_hmac,
+        phone_hmac,
         birth_date,
         lower(gender) as gender,
         lower(marital_status) as marital_status,

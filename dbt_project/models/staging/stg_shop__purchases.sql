@@ -12,8 +12,11 @@ renamed as (
         lower(category) as category,
         lower(channel) as channel,
         quantity,
+        quantity < 0 as is_return,
         cast(coalesce(unit_price, line_amount / quantity) as decimal(18, 4)) as unit_price_usd,
         cast(coalesce(line_amount, quantity * unit_price) as decimal(18, 2)) as line_amount_usd,
+        upper(currency) as currency_code,
+        lower(status) as order_status,
         ordered_at
     from source
 )

@@ -10,6 +10,7 @@ from assets.ingest.feeds import PURCHASES, SIGNUPS
 from assets.ingest.parsing import FeedFileError, parse_feed_file
 
 NOW = datetime(2026, 1, 1)
+KEY = b"k" * 32
 HEADER = "order_id,customer_id,ordered_at,product_id,category,quantity,unit_price,channel\n"
 
 
@@ -62,10 +63,12 @@ def test_missing_columns_fail_the_file_with_a_clear_message(tmp_path):
 def test_booleans_and_optional_business_fields(tmp_path):
     header = ",".join(SIGNUPS.field_names) + "\n"
     rows = (
-        "C1,2025-01-01 00:00:00,a@example.com,1990-01-31,female,single,0,50000,bachelor,US,CA,SF,urban,social,"
+        "C1,2025-01-01 00:00:00,a@example.com,,1990-01-31,female,single,0,50000,bachelor,US,CA,SF,urban,social,"
         "none,yes,,,\n"
-        "C2,2025-01-01 00:00:00,b@example.com,,male,married,2,70000,master,US,NY,NYC,urban,email,none,maybe,,,\n"
+        "C2,2025-01-01 00:00:00,b@example.com,,,male,married,2,70000,master,US,NY,NYC,urban,email,none,maybe,,,\n"
     )
-    parsed = parse_feed_file(write(tmp_path, header + rows, "signups.csv"), FeedSource(SIGNUPS, tmp_path), now=NOW)
+    parsed = parse_feed_file(
+        write(tmp_path, header + rows, "signups.csv"), FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY
+    )
     assert parsed.loaded["marketing_consent"].to_list() == [True]
     assert parsed.quarantined["reason"].to_list() == ["marketing_consent: cannot read 'maybe' as boolean"]

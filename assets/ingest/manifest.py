@@ -1,0 +1,169 @@
+"""The load manifest: which landed files were read, what came of each, and how to recognise them again.
+
+`raw.load_manifest` has one row per version of a file: path, size, modification time, SHA-256
+checksum, the reading settings it was read with, the row counts and the status:
+
+- `loaded`: its rows are in `raw.<feed>` and `raw.quarantined_rows`;
+- `same_content`: byte for byte the file named in `same_as`, which is loaded; nothing was read;
+- `failed`: a whole-file problem (in `problem`); retried on every refresh until it loads;
+- `replaced`: an earlier version of a path whose new content (or new reading settings) replaced its rows.
+
+`raw.load_log` is a view of the loaded files' counts.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+MANIFEST_DDL = """
+create table if not exists raw.load_manifest (
+    feed varchar not null,
+    source_file varchar not null,
+    file_size bigint not null,
+    modified_at timestamp not null,
+    checksum varchar not null,
+    reading_settings varchar not null,
+    status varchar not null,
+    problem varchar,
+    same_as varchar,
+    rows_read bigint not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    rows_duplicate bigint not null,
+    loaded_at timestamp not null,
+    load_seconds double not null
+)"""
+LOAD_LOG_VIEW = """
+create or replace view raw.load_log as
+select feed, source_file, rows_read, rows_loaded, rows_quarantined, rows_duplicate, loaded_at
+from raw.load_manifest where status = 'loaded'"""
+CURRENT = ("loaded", "same_content", "failed")
+
+
+@dataclass(frozen=True)
+class Stat:
+    size: int
+    modified_at: datetime
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A manifest row that is not `replaced`."""
+
+    source_file: str
+    status: str
+    file_size: int
+    modified_at: datetime
+    checksum: str
+    reading_settings: str
+    same_as: str | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What loading one file came to, as recorded in the manifest."""
+
+    source_file: str
+    status: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_duplicate: int = 0
+    problem: str | None = None
+    same_as: str | None = None
+
+
+def file_stat(path: Path) -> Stat:
+    stat = path.stat()
+    return Stat(size=stat.st_size, modified_at=datetime.fromtimestamp(stat.st_mtime_ns / 1e9))
+
+
+def file_checksum(path: Path) -> str:
+    """SHA-256 of the file's bytes, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def prepare_manifest(con: duckdb.DuckDBPyConnection) -> bool:
+    """Create the manifest (and the load log view); True if the manifest is new."""
+    con.execute("create schema if not exists raw")
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'raw' and table_name = 'load_manifest'"
+    ).fetchone()[0]
+    con.execute(MANIFEST_DDL)
+    kind = con.execute(
+        "select table_type from information_schema.tables where table_schema = 'raw' and table_name = 'load_log'"
+    ).fetchone()
+    if kind is not None and kind[0] == "BASE TABLE":
+        # warehouses from before the manifest kept the log as a table
+        con.execute("drop table raw.load_log")
+    con.execute(LOAD_LOG_VIEW)
+    return not exists
+
+
+def current_entries(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, list[Entry]]:
+    """The feed's manifest rows that are not `replaced`, by file path."""
+    rows = con.execute(
+        "select source_file, status, file_size, modified_at, checksum, reading_settings, same_as "
+        "from raw.load_manifest where feed = ? and status <> 'replaced'",
+        [feed],
+    ).fetchall()
+    entries: dict[str, list[Entry]] = {}
+    for row in rows:
+        entries.setdefault(row[0], []).append(Entry(*row))
+    return entries
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    feed: str,
+    outcome: Outcome,
+    *,
+    stat: Stat,
+    checksum: str,
+    reading_settings: str,
+    loaded_at: datetime,
+    load_seconds: float,
+) -> None:
+    """Write a file's outcome: a new version replaces the path's earlier rows; a failure keeps a loaded version."""
+    if outcome.status == "failed":
+        con.execute(
+            "delete from raw.load_manifest where feed = ? and source_file = ? and status = 'failed'",
+            [feed, outcome.source_file],
+        )
+    else:
+        con.execute(
+            "update raw.load_manifest set status = 'replaced' "
+            "where feed = ? and source_file = ? and status in ('loaded', 'same_content')",
+            [feed, outcome.source_file],
+        )
+        con.execute(
+            "delete from raw.load_manifest where feed = ? and source_file = ? and status = 'failed'",
+            [feed, outcome.source_file],
+        )
+    con.execute(
+        "insert into raw.load_manifest values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            feed,
+            outcome.source_file,
+            stat.size,
+            stat.modified_at,
+            checksum,
+            reading_settings,
+            outcome.status,
+            outcome.problem,
+            outcome.same_as,
+            outcome.rows_read,
+            outcome.rows_loaded,
+            outcome.rows_quarantined,
+            outcome.rows_duplicate,
+            loaded_at,
+            load_seconds,
+        ],
+    )

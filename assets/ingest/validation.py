@@ -1,0 +1,100 @@
+"""Row rules: each field parsed to its type and checked; a row that breaks a rule gets a readable reason.
+
+Rules: required fields present, values readable as their type, dates not in the future, no
+negative prices or counts, a purchase quantity other than 0 (negative for returns) whose line
+amount has the same sign, a known ISO 4217 currency, well-formed emails and phone numbers, and
+no spreadsheet formulas in free text (CSV injection: `=HYPERLINK(...)` in a company name).
+"""
+
+from datetime import datetime
+
+import polars as pl
+
+from assets.ingest.config import FeedSource
+from assets.ingest.feeds import Field
+from assets.ingest.pii import contact_problem, normalised_email, normalised_phone
+
+TRUE_WORDS = ["true", "t", "yes", "y", "1"]
+FALSE_WORDS = ["false", "f", "no", "n", "0"]
+# ISO 4217 active codes
+_CURRENCY_CODES = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD
+    CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD
+    HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+    LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR
+    PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP
+    TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG"""
+CURRENCIES = frozenset(_CURRENCY_CODES.split())
+FORMULA_PATTERN = r"^([=@]|[+\-][^0-9.\s])"
+
+
+def typed_value(field: Field, source: FeedSource) -> pl.Expr:
+    """The field parsed to its type; null where the text is empty or does not parse."""
+    text = pl.col(field.name)
+    if field.contact == "email":
+        text = normalised_email(text)
+    elif field.contact == "phone":
+        text = normalised_phone(text)
+    match field.type:
+        case "text":
+            return pl.when(text == "").then(None).otherwise(text)
+        case "integer":
+            return text.cast(pl.Int64, strict=False)
+        case "decimal":
+            return text.cast(pl.Float64, strict=False)
+        case "date":
+            return pl.coalesce([text.str.to_date(fmt, strict=False) for fmt in source.date_formats])
+        case "timestamp":
+            parsed = [text.str.to_datetime(fmt, time_unit="us", strict=False) for fmt in source.timestamp_formats]
+            parsed += [text.str.to_date(fmt, strict=False).cast(pl.Datetime("us")) for fmt in source.date_formats]
+            return pl.coalesce(parsed)
+        case "boolean":
+            lowered = text.str.to_lowercase()
+            return (
+                pl.when(lowered.is_in(TRUE_WORDS))
+                .then(True)
+                .when(lowered.is_in(FALSE_WORDS))
+                .then(False)
+                .otherwise(None)
+            )
+
+
+def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
+    """A readable reason why this field makes the row unloadable, or null."""
+    text = pl.col(field.name)
+    value = typed_value(field, source)
+    present = text.is_not_null() & (text != "")
+    checks: list[tuple[pl.Expr, str]] = []
+    if source.is_required(field.name):
+        checks.append((~present, f"{field.name}: required value is missing"))
+    if field.contact is not None:
+        kind = "an email address" if field.contact == "email" else "a phone number (7 to 15 digits)"
+        checks.append((contact_problem(field.contact, value), f"{field.name}: '{{}}' is not {kind}"))
+    else:
+        checks.append((present & value.is_null(), f"{field.name}: cannot read '{{}}' as {field.type}"))
+    if field.positive:
+        checks.append((value <= 0, f"{field.name}: must be greater than 0, got '{{}}'"))
+    if field.nonzero:
+        checks.append((value == 0, f"{field.name}: must not be 0 (returns are negative), got '{{}}'"))
+    if field.non_negative:
+        checks.append((value < 0, f"{field.name}: must not be negative, got '{{}}'"))
+    if field.not_in_future:
+        checks.append((value.cast(pl.Datetime("us")) > pl.lit(now), f"{field.name}: '{{}}' is in the future"))
+    if field.name == "currency":
+        known = text.str.to_uppercase().is_in(list(CURRENCIES))
+        checks.append((present & ~known, f"{field.name}: '{{}}' is not an ISO 4217 currency code (e.g. USD, EUR)"))
+    if field.name == "line_amount":
+        quantity = pl.col("quantity").cast(pl.Int64, strict=False)
+        checks.append(
+            (
+                (value * quantity) < 0,
+                f"{field.name}: '{{}}' has the opposite sign of the quantity (returns are negative)",
+            )
+        )
+    if field.formula_checked:
+        checks.append((text.str.contains(FORMULA_PATTERN), f"{field.name}: '{{}}' looks like a spreadsheet formula"))
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for failed, message in reversed(checks):
+        rendered = pl.format(message, text) if "{}" in message else pl.lit(message)
+        reason = pl.when(failed.fill_null(False)).then(rendered).otherwise(reason)
+    return reason
