@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Literal
 
 import dagster as dg
+import duckdb
 import polars as pl
 
 from assets.charts import line_chart
@@ -16,7 +17,7 @@ from assets.clv.value import customer_lifetime_value
 from assets.features.dbt import CUSTOMER_FEATURES, FACT_ORDERS
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.metadata import frame_metadata
-from assets.warehouse import read_table, replace_table
+from assets.warehouse import read_table, replace_table, table_ref
 from orchestration.resources import Warehouse
 
 CANDIDATE_SCHEMA = "candidate"
@@ -182,9 +183,24 @@ def backtest_split(config: ClvConfig, as_of: date) -> date:
     return as_of - timedelta(days=config.backtest_holdout_days)
 
 
+def published_purchase_model(con: duckdb.DuckDBPyConnection, config: ClvConfig) -> str:
+    """The purchase model to backtest: the one `customer_clv` chose, so the figures describe the CLV analysts get.
+
+    With `purchase_model: auto` the choice is read from the candidate parameters rather than made again: the
+    backtest then fits one model, not both (a Pareto/NBD fit is the slow one).
+    """
+    if config.purchase_model != "auto":
+        return config.purchase_model
+    row = con.execute(
+        f"select distinct model from {table_ref(CANDIDATE_SCHEMA, 'clv_model_parameters')} "
+        "where model in ('bgnbd', 'pareto_nbd')"
+    ).fetchone()
+    return row[0] if row else "auto"
+
+
 @dg.asset(
     key=CLV_BACKTEST,
-    deps=[FACT_ORDERS, CUSTOMER_FEATURES],
+    deps=[FACT_ORDERS, CUSTOMER_FEATURES, CLV_MODEL_PARAMETERS],
     description=(
         "How good the purchase model's predictions are: fitted on the calibration period, it predicts "
         "each customer's repeat purchases in the hold-out period. One row per model (the fitted one and "
@@ -208,7 +224,7 @@ def clv_backtest(config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResul
             calibration_end=backtest_split(config, as_of),
             holdout_end=as_of,
             time_unit=config.time_unit,
-            purchase_model=config.purchase_model,
+            purchase_model=published_purchase_model(con, config),
         )
         replace_table(con, CANDIDATE_SCHEMA, "clv_backtest", result.summary)
     model_row, naive_row = result.summary.row(0, named=True), result.summary.row(1, named=True)
