@@ -35,9 +35,12 @@ def sample_feeds_config() -> dict:
     }
 
 
-def write_feeds_config(landing_dir: Path) -> Path:
-    """Write `feeds.yaml` into the landing folder and return its path."""
+def write_feeds_config(landing_dir: Path, *, customers: int, seed: int) -> Path:
+    """Write `feeds.yaml` into the landing folder and return its path; the header names the generation."""
     path = Path(landing_dir) / CONFIG_FILE
-    header = "# Written by `segments generate`: the sample feeds' layout (see the README, section Feeds).\n"
+    header = (
+        f"# Written by `segments generate --customers {customers} --seed {seed}`: the sample feeds' layout\n"
+        "# (see the README, section Feeds). Use it with `segments refresh --config <this file>`.\n"
+    )
     path.write_text(header + yaml.safe_dump(sample_feeds_config(), sort_keys=False), encoding="utf-8")
     return path

@@ -120,7 +120,7 @@ def generate_feeds(
             responses = _write_chunk(run, summary, truth, persona_counts, chunk, first + 1, count, responses)
             bar.update(chunk + 1, first + count)
     summary.files.append(truth_path)
-    summary.files.append(write_feeds_config(landing_dir))
+    summary.files.append(write_feeds_config(landing_dir, customers=customers, seed=seed))
     summary.files.append(
         write_parameters(
             landing_dir / TRUTH_FOLDER / "parameters.json",

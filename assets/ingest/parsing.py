@@ -111,7 +111,7 @@ def derive_missing(frame: pl.DataFrame, mapped: set[str], source: FeedSource, pa
     quantity = pl.col("quantity").cast(pl.Float64, strict=False)
     if "unit_price" not in mapped and "line_amount" in mapped:
         amount = pl.col("line_amount").cast(pl.Float64, strict=False)
-        frame = frame.with_columns((amount / quantity).round(6).cast(pl.String).alias("unit_price"))
+        frame = frame.with_columns((amount / quantity).abs().round(6).cast(pl.String).alias("unit_price"))
     return frame
 
 

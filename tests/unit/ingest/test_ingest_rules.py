@@ -1,0 +1,116 @@
+"""Row rules beyond types: returns, currencies, formulas, contact details and their keyed hashes."""
+
+import hashlib
+import hmac
+import json
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from assets.ingest.config import FeedSource
+from assets.ingest.feeds import PURCHASES, SIGNUPS
+from assets.ingest.parsing import parse_feed_file
+from assets.ingest.pii import PiiKeyError, resolve_pii_key
+
+NOW = datetime(2026, 1, 1)
+KEY = b"0123456789abcdef0123456789abcdef"
+
+
+def parse(tmp_path: Path, text: str, source: FeedSource, name: str = "feed.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return parse_feed_file(path, source, now=NOW, pii_key=KEY)
+
+
+def test_returns_by_negative_quantity_or_by_status_load_as_negative_lines(tmp_path):
+    header = "order_id,customer_id,ordered_at,quantity,line_amount,currency,status\n"
+    rows = (
+        "O1,C1,2025-01-01 10:00:00,2,10.00,usd,completed\n"
+        "O2,C1,2025-01-02 10:00:00,-1,-5.00,USD,\n"
+        "O3,C1,2025-01-03 10:00:00,1,5.00,EUR,Returned\n"
+        "O4,C1,2025-01-04 10:00:00,0,0,USD,completed\n"
+        "O5,C1,2025-01-05 10:00:00,1,-5.00,USD,completed\n"
+        "O6,C1,2025-01-06 10:00:00,1,5.00,XYZ,completed\n"
+    )
+    parsed = parse(tmp_path, header + rows, FeedSource(PURCHASES, tmp_path))
+    loaded = parsed.loaded.sort("order_id")
+    assert loaded["order_id"].to_list() == ["O1", "O2", "O3"]
+    assert loaded["quantity"].to_list() == [2, -1, -1]
+    assert loaded["line_amount"].to_list() == [10.0, -5.0, -5.0]
+    assert loaded["unit_price"].to_list() == [5.0, 5.0, 5.0]
+    reasons = dict(zip(parsed.quarantined["source_row"], parsed.quarantined["reason"], strict=True))
+    assert reasons == {
+        5: "quantity: must not be 0 (returns are negative), got '0'",
+        6: "line_amount: '-5.00' has the opposite sign of the quantity (returns are negative)",
+        7: "currency: 'XYZ' is not an ISO 4217 currency code (e.g. USD, EUR)",
+    }
+
+
+def test_spreadsheet_formulas_in_free_text_are_quarantined_but_numbers_are_not(tmp_path):
+    header = "order_id,customer_id,ordered_at,category,quantity,unit_price\n"
+    rows = (
+        'O1,C1,2025-01-01 10:00:00,"=HYPERLINK(""http://x"",""y"")",1,2\n'
+        "O2,C1,2025-01-01 10:00:00,@SUM(A1),1,2\n"
+        "O3,C1,2025-01-01 10:00:00,-5 percent,1,2\n"
+        "O4,C1,2025-01-01 10:00:00,+cmd,1,2\n"
+    )
+    parsed = parse(tmp_path, header + rows, FeedSource(PURCHASES, tmp_path))
+    assert parsed.loaded["order_id"].to_list() == ["O3"]
+    assert parsed.quarantined["reason"].to_list()[0] == (
+        """category: '=HYPERLINK("http://x","y")' looks like a spreadsheet formula"""
+    )
+
+
+def test_contact_details_are_normalised_and_stored_only_as_keyed_hashes(tmp_path):
+    header = "customer_id,signed_up_at,email,phone\n"
+    rows = (
+        "C1,2025-01-01 00:00:00, Ann@Example.COM ,+49 (30) 1234-567\n"
+        "C2,2025-01-01 00:00:00,ann@example.com,0049301234567\n"
+        "C3,2025-01-01 00:00:00,not-an-email,\n"
+        "C4,2025-01-01 00:00:00,,12\n"
+    )
+    parsed = parse(tmp_path, header + rows, FeedSource(SIGNUPS, tmp_path))
+    loaded = parsed.loaded.sort("customer_id")
+    assert "phone" not in loaded.columns
+    assert loaded["email"].to_list() == ["ann@example.com", "ann@example.com"]
+    expected = hmac.new(KEY, b"ann@example.com", hashlib.sha256).hexdigest()
+    assert loaded["email_hmac"].to_list() == [expected, expected]
+    assert (
+        loaded["phone_hmac"][0]
+        == loaded["phone_hmac"][1]
+        == (hmac.new(KEY, b"+49301234567", hashlib.sha256).hexdigest())
+    )
+    assert expected != hashlib.sha256(b"ann@example.com").hexdigest()
+    assert parsed.quarantined["reason"].to_list() == [
+        "email: 'not-an-email' is not an email address",
+        "phone: '12' is not a phone number (7 to 15 digits)",
+    ]
+    assert json.loads(parsed.quarantined["raw_record"][1])["phone"] == "12"
+
+
+def test_the_key_comes_from_the_environment_else_a_local_file_except_in_production(tmp_path, monkeypatch):
+    monkeypatch.delenv("SEGMENTS_PII_KEY", raising=False)
+    monkeypatch.delenv("SEGMENTS_ENV", raising=False)
+    key, where = resolve_pii_key(tmp_path / "warehouse.duckdb")
+    assert where == f"local key file {tmp_path / 'pii.key'}"
+    assert resolve_pii_key(tmp_path / "warehouse.duckdb")[0] == key and len(key) == 64
+    assert (tmp_path / "pii.key").stat().st_mode & 0o077 == 0
+
+    monkeypatch.setenv("SEGMENTS_ENV", "production")
+    with pytest.raises(PiiKeyError, match="SEGMENTS_PII_KEY is not set"):
+        resolve_pii_key(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("SEGMENTS_PII_KEY", "short")
+    with pytest.raises(PiiKeyError, match="at least 32"):
+        resolve_pii_key(tmp_path / "warehouse.duckdb")
+    monkeypatch.setenv("SEGMENTS_PII_KEY", "k" * 40)
+    assert resolve_pii_key(tmp_path / "warehouse.duckdb") == (b"k" * 40, "environment variable SEGMENTS_PII_KEY")
+
+
+def test_rows_with_more_fields_than_the_header_are_quarantined_not_the_file(tmp_path):
+    header = "order_id,customer_id,ordered_at,quantity,unit_price\n"
+    rows = "O1,C1,2025-01-01 10:00:00,1,2\nO2,Smith, John,2025-01-01 10:00:00,1,2\nO3,C1,2025-01-01 10:00:00,1,2\n"
+    parsed = parse(tmp_path, header + rows, FeedSource(PURCHASES, tmp_path))
+    assert parsed.loaded["order_id"].to_list() == ["O1", "O3"]
+    assert parsed.quarantined["source_row"].to_list() == [3]
+    assert parsed.quarantined["reason"][0].startswith("line has 6 fields, the header has 5")

@@ -1,0 +1,12 @@
+from pathlib import Path
+
+from assets.ingest.config import default_config, load_config
+from sample_data.config import write_feeds_config
+
+
+def test_the_generated_feeds_config_reads_the_sample_layout(tmp_path: Path):
+    config = load_config(write_feeds_config(tmp_path, customers=100, seed=1))
+    default = default_config(tmp_path.resolve())
+    assert [(s.feed.name, s.folder, s.glob, s.format, s.header) for s in config.sources] == [
+        (s.feed.name, s.folder, s.glob, s.format, s.header) for s in default.sources
+    ]
