@@ -164,7 +164,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     encoding = str(settings.get("encoding", "utf-8")).lower()
     if encoding not in ENCODINGS:
         raise FeedConfigError(f"{where}.encoding: '{encoding}' is not supported; use one of {', '.join(ENCODINGS)}")
-    header = settings.get("header", fmt == "csv")
+    header = settings.get("header", fmt != "whitespace")  # parquet and JSON lines name their columns
     columns = settings.get("columns") or {}
     constants = {str(k): str(v) for k, v in (settings.get("constants") or {}).items()}
     fields = {f.name: f for f in feed.fields}

@@ -153,6 +153,14 @@ def load_feed(
                 parsed = parse_feed_file(path, source, now=now, pii_key=pii_key)
             except FeedFileError as exc:
                 outcome = Outcome(source_file=str(path), status="failed", problem=str(exc))
+                known = (checksum, settings, outcome.problem)
+                if any(
+                    (e.status, e.checksum, e.reading_settings, e.problem) == ("failed", *known)
+                    for e in entries.get(str(path), [])
+                ):
+                    # failed again the same way: the manifest already says so
+                    load.outcomes.append(outcome)
+                    continue
         con.execute("begin transaction")
         try:
             if parsed is not None:

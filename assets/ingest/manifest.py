@@ -60,6 +60,7 @@ class Entry:
     checksum: str
     reading_settings: str
     same_as: str | None
+    problem: str | None
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def prepare_manifest(con: duckdb.DuckDBPyConnection) -> bool:
 def current_entries(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, list[Entry]]:
     """The feed's manifest rows that are not `replaced`, by file path."""
     rows = con.execute(
-        "select source_file, status, file_size, modified_at, checksum, reading_settings, same_as "
+        "select source_file, status, file_size, modified_at, checksum, reading_settings, same_as, problem "
         "from raw.load_manifest where feed = ? and status <> 'replaced'",
         [feed],
     ).fetchall()
