@@ -157,3 +157,15 @@ def test_changed_reading_settings_reload_the_file(setup):
     reload = load_feed(con, relaxed, now=NOW)
     assert [(o.rows_loaded, o.rows_quarantined) for o in reload.outcomes] == [(2, 0)]
     assert con.execute("select count(*) from raw.quarantined_rows").fetchone()[0] == 0
+
+
+def test_a_warehouse_from_before_the_manifest_is_reloaded_from_its_files(setup):
+    folder, source, con = setup
+    con.execute("create schema raw")
+    con.execute("create table raw.purchases (order_id varchar, customer_id varchar, _source_file varchar)")
+    con.execute("insert into raw.purchases values ('OLD', 'C1', 'gone.csv')")
+    con.execute("create table raw.load_log (feed varchar, source_file varchar, rows_read bigint)")
+    write(folder, "a.csv", HEADER + line(1))
+    load_feed(con, source, now=NOW)
+    assert con.execute("select order_id from raw.purchases").fetchall() == [("O1",)]
+    assert con.execute("select feed, rows_read, rows_loaded from raw.load_log").fetchall() == [("purchases", 1, 1)]
