@@ -28,7 +28,8 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         description=(
             f"{feed.description} Loaded from the landing folder (`<landing>/{feed.name}/` by default) into "
             f"`raw.{feed.name}`, "
-            f"{feed.grain}. Rows that fail their field rules go to `raw.quarantined_rows` with a reason."
+            f"{feed.grain}. Only new and changed files are read (see `raw.load_manifest`); rows that fail their "
+            "field rules, and duplicates of rows already loaded, go to `raw.quarantined_rows` with a reason."
         ),
         group_name="ingest",
         kinds={"duckdb", "polars", "csv"},
