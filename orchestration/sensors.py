@@ -38,7 +38,10 @@ def manifest_rows(warehouse: Path) -> list[tuple[str, int, object, str]]:
         return []
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return con.execute("select source_file, file_size, modified_at, checksum from raw.load_manifest").fetchall()
+        return con.execute(
+            "select source_file, file_size, modified_at, checksum from raw.load_manifest "
+            "where status in ('loaded', 'same_content', 'failed')"
+        ).fetchall()
     except duckdb.CatalogException:
         return []
     finally:

@@ -5,7 +5,8 @@ and modification time skip even the checksum); a file with the same bytes as ano
 is recorded as `same_content` and not read; a changed file replaces the rows of its earlier
 version. Each file's rows, quarantined rows and manifest entry commit together, so a rerun after
 a crash loads exactly the files the crashed run did not commit. A whole-file problem is recorded
-as `failed` and the other files still load.
+as `failed` and the other files still load. A file taken away from the landing folder takes its
+rows along: the raw tables always hold what the landing folder holds, each file read once.
 
 Rows equal in every field to a row loaded before (from this file or another) are quarantined as
 `duplicate of <file> line <n>` and counted in the manifest's `rows_duplicate`.
@@ -111,11 +112,7 @@ def load_feed(
     settings = source.reading_fingerprint()
     load = FeedLoad(feed=feed.name)
     files = landed_files(source)
-    # a failed file that was taken away has nothing left to retry
-    con.execute(
-        "delete from raw.load_manifest where feed = ? and status = 'failed' and not list_contains(?, source_file)",
-        [feed.name, [str(p) for p in files]],
-    )
+    _forget_removed_files(con, feed, [str(p) for p in files])
     for path in files:
         entries = current_entries(con, feed.name)
         loaded = {
@@ -183,6 +180,28 @@ def load_feed(
             raise
         load.outcomes.append(outcome)
     return load
+
+
+def _forget_removed_files(con: duckdb.DuckDBPyConnection, feed: Feed, landed: list[str]) -> None:
+    """The raw tables mirror the landing folder: a file taken away takes its rows along (status `removed`)."""
+    con.execute("begin transaction")
+    try:
+        gone = con.execute(
+            "select distinct source_file from raw.load_manifest "
+            "where feed = ? and status in ('loaded', 'same_content', 'failed') and not list_contains(?, source_file)",
+            [feed.name, landed],
+        ).fetchall()
+        for (path,) in gone:
+            _delete_rows(con, feed, Path(path))
+        con.execute(
+            "update raw.load_manifest set status = 'removed' "
+            "where feed = ? and status in ('loaded', 'same_content', 'failed') and not list_contains(?, source_file)",
+            [feed.name, landed],
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
 
 
 def _current_version(entries: list[Entry], loaded: dict[tuple[str, str], str]) -> Entry | None:

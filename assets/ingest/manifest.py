@@ -6,7 +6,8 @@ checksum, the reading settings it was read with, the row counts and the status:
 - `loaded`: its rows are in `raw.<feed>` and `raw.quarantined_rows`;
 - `same_content`: byte for byte the file named in `same_as`, which is loaded; nothing was read;
 - `failed`: a whole-file problem (in `problem`); retried on every refresh until it loads;
-- `replaced`: an earlier version of a path whose new content (or new reading settings) replaced its rows.
+- `replaced`: an earlier version of a path whose new content (or new reading settings) replaced its rows;
+- `removed`: a file taken away from the landing folder, whose rows went with it.
 
 `raw.load_log` is a view of the loaded files' counts.
 """
@@ -40,7 +41,6 @@ LOAD_LOG_VIEW = """
 create or replace view raw.load_log as
 select feed, source_file, rows_read, rows_loaded, rows_quarantined, rows_duplicate, loaded_at
 from raw.load_manifest where status = 'loaded'"""
-CURRENT = ("loaded", "same_content", "failed")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Stat:
 
 @dataclass(frozen=True)
 class Entry:
-    """A manifest row that is not `replaced`."""
+    """A manifest row of a file now landed: `loaded`, `same_content` or `failed`."""
 
     source_file: str
     status: str
@@ -109,10 +109,10 @@ def prepare_manifest(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def current_entries(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, list[Entry]]:
-    """The feed's manifest rows that are not `replaced`, by file path."""
+    """The feed's manifest rows of files now landed (not `replaced` or `removed`), by file path."""
     rows = con.execute(
         "select source_file, status, file_size, modified_at, checksum, reading_settings, same_as, problem "
-        "from raw.load_manifest where feed = ? and status <> 'replaced'",
+        "from raw.load_manifest where feed = ? and status in ('loaded', 'same_content', 'failed')",
         [feed],
     ).fetchall()
     entries: dict[str, list[Entry]] = {}

@@ -169,3 +169,18 @@ def test_a_warehouse_from_before_the_manifest_is_reloaded_from_its_files(setup):
     load_feed(con, source, now=NOW)
     assert con.execute("select order_id from raw.purchases").fetchall() == [("O1",)]
     assert con.execute("select feed, rows_read, rows_loaded from raw.load_log").fetchall() == [("purchases", 1, 1)]
+
+
+def test_a_file_taken_away_takes_its_rows_along(setup):
+    folder, source, con = setup
+    write(folder, "a.csv", HEADER + line(1))
+    write(folder, "b.csv", HEADER + line(2) + "O3,,2025-01-01 10:00:00,P1,home,1,2.50,web\n")
+    load_feed(con, source, now=NOW)
+    (folder / "b.csv").unlink()
+    load_feed(con, source, now=NOW)
+    assert con.execute("select order_id from raw.purchases").fetchall() == [("O1",)]
+    assert con.execute("select count(*) from raw.quarantined_rows").fetchone()[0] == 0
+    assert con.execute("select status from raw.load_manifest order by source_file").fetchall() == [
+        ("loaded",),
+        ("removed",),
+    ]
