@@ -5,6 +5,7 @@ tables are only written after all of these pass.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -15,8 +16,16 @@ from assets.features.dbt import CUSTOMER_FEATURES
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table
+from expectations.coverage import customer_coverage
+from expectations.drift import customer_segment_shares_are_stable
 from expectations.validation import SuiteOutcome
-from orchestration.resources import Warehouse
+from orchestration.resources import Publication, Warehouse
+
+
+def data_docs_folder(publication: Publication, run_id: str) -> Path:
+    """One folder of validation pages per refresh: by version under `segments refresh`, else by run."""
+    name = f"v{publication.version:06d}" if publication.version else f"run-{run_id[:8]}"
+    return publication.store.data_docs_dir / name
 
 
 def suite_check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
@@ -29,72 +38,99 @@ def suite_check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
             "expectations_evaluated": dg.MetadataValue.int(outcome.evaluated),
             "expectations_failed": dg.MetadataValue.int(len(outcome.failed)),
             "failed_expectations": dg.MetadataValue.json([f.as_dict() for f in outcome.failed]),
+            **({"data_docs": dg.MetadataValue.url(outcome.data_docs.as_uri())} if outcome.data_docs else {}),
         },
     )
 
 
 def _validate(
-    schema: str, table: str, warehouse: Warehouse, build_suite: Callable[[pl.DataFrame], Any]
+    context: dg.AssetCheckExecutionContext,
+    schema: str,
+    table: str,
+    warehouse: Warehouse,
+    publication: Publication,
+    build_suite: Callable[[pl.DataFrame], Any],
 ) -> dg.AssetCheckResult:
     from expectations.validation import validate_frame  # imports great_expectations: only when a check runs
 
     with warehouse.connect(read_only=True) as con:
         frame = read_table(con, schema, table)
-    return suite_check_result(validate_frame(build_suite(frame), frame))
+    docs = data_docs_folder(publication, context.run.run_id)
+    return suite_check_result(validate_frame(build_suite(frame), frame, data_docs=docs))
 
 
 @dg.asset_check(asset=CUSTOMER_FEATURES, blocking=True, description="The customer_features suite passes.")
-def customer_features_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+def customer_features_pass_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
+) -> dg.AssetCheckResult:
     from expectations.suites import customer_features_suite
 
     def suite(frame: pl.DataFrame) -> Any:
         return customer_features_suite([c for c in frame.columns if c.startswith("survey_") and c.endswith("_score")])
 
-    return _validate("marts", "dim_customer_features", warehouse, suite)
+    return _validate(context, "marts", "dim_customer_features", warehouse, publication, suite)
 
 
 @dg.asset_check(asset=CUSTOMER_CLV, blocking=True, description="The customer_clv suite passes.")
-def customer_clv_passes_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+def customer_clv_passes_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
+) -> dg.AssetCheckResult:
     from expectations.suites import customer_clv_suite
 
-    return _validate(CANDIDATE_SCHEMA, "customer_clv", warehouse, lambda _: customer_clv_suite())
+    return _validate(context, CANDIDATE_SCHEMA, "customer_clv", warehouse, publication, lambda _: customer_clv_suite())
 
 
 @dg.asset_check(asset=CUSTOMER_SEGMENTS, blocking=True, description="The customer_segments suite passes.")
-def customer_segments_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+def customer_segments_pass_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
+) -> dg.AssetCheckResult:
     from expectations.suites import customer_segments_suite
 
-    return _validate(CANDIDATE_SCHEMA, "customer_segments", warehouse, lambda _: customer_segments_suite(SEGMENT_KINDS))
+    return _validate(
+        context,
+        CANDIDATE_SCHEMA,
+        "customer_segments",
+        warehouse,
+        publication,
+        lambda _: customer_segments_suite(SEGMENT_KINDS),
+    )
+
+
+def _coverage_result(warehouse: Warehouse, table: str) -> dg.AssetCheckResult:
+    with warehouse.connect(read_only=True) as con:
+        coverage = customer_coverage(con, CANDIDATE_SCHEMA, table)
+    return dg.AssetCheckResult(passed=coverage.passed, metadata=coverage.metadata())
 
 
 @dg.asset_check(
     asset=CUSTOMER_SEGMENTS,
     blocking=True,
     additional_deps=[CUSTOMER_FEATURES],
-    description="Every customer in the features has segments and no one else does.",
+    description="Exactly one row per customer in the features: none lost, none added, none twice.",
 )
 def customer_segments_cover_every_customer(warehouse: Warehouse) -> dg.AssetCheckResult:
-    with warehouse.connect(read_only=True) as con:
-        missing, extra = con.execute(
-            f"""
-            select
-                (select count(*) from marts.dim_customer_features f
-                 anti join {CANDIDATE_SCHEMA}.customer_segments s using (customer_id)),
-                (select count(*) from {CANDIDATE_SCHEMA}.customer_segments s
-                 anti join marts.dim_customer_features f using (customer_id))
-            """
-        ).fetchone()
-    return dg.AssetCheckResult(
-        passed=missing == 0 and extra == 0,
-        metadata={"customers_without_segments": missing, "segmented_customers_not_in_features": extra},
-    )
+    return _coverage_result(warehouse, "customer_segments")
+
+
+@dg.asset_check(
+    asset=CUSTOMER_CLV,
+    blocking=True,
+    additional_deps=[CUSTOMER_FEATURES],
+    description="Exactly one row per customer in the features: none lost, none added, none twice.",
+)
+def customer_clv_covers_every_customer(warehouse: Warehouse) -> dg.AssetCheckResult:
+    return _coverage_result(warehouse, "customer_clv")
 
 
 @dg.asset_check(asset=SEGMENT_PROFILES, blocking=True, description="The segment_profiles suite passes.")
-def segment_profiles_pass_expectations(warehouse: Warehouse) -> dg.AssetCheckResult:
+def segment_profiles_pass_expectations(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
+) -> dg.AssetCheckResult:
     from expectations.suites import segment_profiles_suite
 
-    return _validate(CANDIDATE_SCHEMA, "segment_profiles", warehouse, lambda _: segment_profiles_suite())
+    return _validate(
+        context, CANDIDATE_SCHEMA, "segment_profiles", warehouse, publication, lambda _: segment_profiles_suite()
+    )
 
 
 @dg.asset_check(
@@ -127,6 +163,8 @@ gx_checks = [
     customer_clv_passes_expectations,
     customer_segments_pass_expectations,
     customer_segments_cover_every_customer,
+    customer_clv_covers_every_customer,
+    customer_segment_shares_are_stable,
     segment_profiles_pass_expectations,
     segment_profiles_add_up_to_customer_count,
 ]

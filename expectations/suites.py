@@ -49,8 +49,12 @@ def customer_clv_suite() -> gx.ExpectationSuite:
     )
 
 
-def customer_segments_suite(labels: dict[str, Sequence[str]]) -> gx.ExpectationSuite:
-    """One row per customer with exactly one known label per segment kind and scores 1..5."""
+def customer_segments_suite(labels: dict[str, Sequence[str] | None]) -> gx.ExpectationSuite:
+    """One row per customer with exactly one label per segment kind and scores 1..5.
+
+    ``labels`` maps each label column to its allowed labels, or to None for an open vocabulary
+    (any label, but never null).
+    """
     expectations = [
         gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
         gxe.ExpectColumnValuesToBeUnique(column="customer_id"),
@@ -59,7 +63,8 @@ def customer_segments_suite(labels: dict[str, Sequence[str]]) -> gx.ExpectationS
         expectations.append(gxe.ExpectColumnValuesToBeBetween(column=column, min_value=1, max_value=5))
     for column, allowed in labels.items():
         expectations.append(gxe.ExpectColumnValuesToNotBeNull(column=column))
-        expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(allowed)))
+        if allowed is not None:
+            expectations.append(gxe.ExpectColumnValuesToBeInSet(column=column, value_set=list(allowed)))
     return gx.ExpectationSuite(name="customer_segments", expectations=expectations)
 
 

@@ -7,9 +7,11 @@ surfaced: an expectation that errored is a failure with its message, never a sil
 
 from __future__ import annotations
 
+import html
 import os
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -37,6 +39,7 @@ class SuiteOutcome:
     evaluated: int
     failed: list[FailedExpectation]
     rows: int
+    data_docs: Path | None = None
 
 
 @cache
@@ -77,8 +80,11 @@ def _error_message(exception_info: Any) -> str | None:
     return "; ".join(messages) or None
 
 
-def validate_frame(suite: Any, frame: pl.DataFrame) -> SuiteOutcome:
-    """Run ``suite`` (a GX ExpectationSuite) on ``frame`` and list the failed expectations."""
+def validate_frame(suite: Any, frame: pl.DataFrame, data_docs: Path | None = None) -> SuiteOutcome:
+    """Run ``suite`` (a GX ExpectationSuite) on ``frame`` and list the failed expectations.
+
+    With ``data_docs`` (a folder), the result is also rendered as a GX Data Docs page there.
+    """
     context = _context()
     source = context.data_sources.get("frames")
     asset_name = f"{suite.name}_frame"
@@ -112,9 +118,37 @@ def validate_frame(suite: Any, frame: pl.DataFrame) -> SuiteOutcome:
                 error=error,
             )
         )
+    page = write_data_docs(result, data_docs / f"{suite.name}.html") if data_docs else None
     return SuiteOutcome(
-        suite=suite.name, success=not failed, evaluated=len(result.results), failed=failed, rows=frame.height
+        suite=suite.name,
+        success=not failed,
+        evaluated=len(result.results),
+        failed=failed,
+        rows=frame.height,
+        data_docs=page,
     )
+
+
+def write_data_docs(result: Any, page: Path) -> Path:
+    """Render a validation result with GX's own Data Docs renderer, and refresh the folder's index.
+
+    One static page per suite, written without a Data Docs site or stores: the ephemeral
+    context keeps nothing on disk, and building a whole site would re-render every result.
+    """
+    from great_expectations.render.renderer import ValidationResultsPageRenderer
+    from great_expectations.render.view import DefaultJinjaPageView
+
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)), encoding="utf-8")
+    pages = sorted(p for p in page.parent.glob("*.html") if p.name != "index.html")
+    links = "\n".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem)}</a></li>' for p in pages)
+    title = f"Validation results: {html.escape(page.parent.name)}"
+    (page.parent / "index.html").write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body><h1>{title}</h1><ul>\n{links}\n</ul></body></html>\n",
+        encoding="utf-8",
+    )
+    return page
 
 
 def _plain(value: Any) -> Any:

@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_paths(report)
     report.add_argument("--kind", choices=(*REPORT_KINDS, "all"), default="rfm_segment", help="which segments to show")
 
+    rollback = commands.add_parser("rollback", help="republish the version published before the current one")
+    _add_paths(rollback)
+    rollback.add_argument("--wait", action="store_true", help="wait for a running refresh instead of refusing")
+
+    status = commands.add_parser("status", help="show the published version, its age and the last refresh attempt")
+    _add_paths(status)
+
     demo = commands.add_parser("demo", help="generate sample data, refresh, and report: the whole tour")
     _add_paths(demo)
     _add_generate_options(demo)
@@ -81,6 +88,20 @@ def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--horizon-months", type=int, help="CLV horizon in months (default: 12)")
     parser.add_argument("--discount-rate", type=float, help="monthly discount rate for CLV (default: 0.01)")
     parser.add_argument("--verbose", action="store_true", help="show Dagster's step logs")
+    parser.add_argument("--wait", action="store_true", help="wait for a running refresh instead of refusing")
+    parser.add_argument(
+        "--audience",
+        action="append",
+        metavar="KIND[:SEGMENT]",
+        help="segments to export as audience files, e.g. rfm_segment or 'churn_risk:High' "
+        "(repeatable; default: every RFM segment)",
+    )
+    parser.add_argument(
+        "--drift-warn", type=float, metavar="SHARE", help="warn when a segment's share moves more (default: 0.05)"
+    )
+    parser.add_argument(
+        "--drift-block", type=float, metavar="SHARE", help="block publication when it moves more (default: 0.25)"
+    )
 
 
 def generate(args: argparse.Namespace) -> int:
@@ -102,6 +123,7 @@ def generate(args: argparse.Namespace) -> int:
 
 def refresh(args: argparse.Namespace) -> int:
     from assets.ingest.config import FeedConfigError, load_config
+    from assets.publish.lock import RefreshLocked
     from orchestration.refresh import failures, refresh_run_config, run_refresh
 
     started = time.perf_counter()
@@ -122,7 +144,23 @@ def refresh(args: argparse.Namespace) -> int:
     }
     settings.update({k: v for k, v in flags.items() if v is not None})
     run_config = refresh_run_config(settings, log_level="DEBUG" if args.verbose else "WARNING")
-    result = run_refresh(args.warehouse, args.landing, run_config, config_file=args.config)
+    publication = {
+        "audiences": args.audience,
+        "drift_warn_share_change": args.drift_warn,
+        "drift_block_share_change": args.drift_block,
+    }
+    try:
+        result = run_refresh(
+            args.warehouse,
+            args.landing,
+            run_config,
+            config_file=args.config,
+            wait=args.wait,
+            publication={k: v for k, v in publication.items() if v is not None},
+        )
+    except RefreshLocked as exc:
+        print(f"Refresh refused: {exc}", file=sys.stderr)
+        return 3
     elapsed = time.perf_counter() - started
     problems = failures(result)
     if problems or not result.success:
@@ -130,21 +168,30 @@ def refresh(args: argparse.Namespace) -> int:
         for line in problems:
             print(f"  - {line}", file=sys.stderr)
         return 1
-    print(f"Refreshed {args.warehouse.resolve()} in {elapsed:.1f} s (run {result.run_id}).")
+    from assets.publish.store import PublishedStore
+
+    store = PublishedStore.beside(args.warehouse)
+    print(
+        f"Published version {store.current_version()} in {elapsed:.1f} s (run {result.run_id}); "
+        f"analysts read it read-only from {store.current}"
+    )
     for line in failures(result, include_warnings=True):
         print(f"  - {line}")
     return 0
 
 
 def report(args: argparse.Namespace) -> int:
+    """Print the published profiles, reading the published file read-only as an analyst would."""
     import duckdb
 
-    warehouse = args.warehouse.resolve()
-    if not warehouse.exists():
-        print(f"No warehouse at {warehouse}: run `segments refresh` first.", file=sys.stderr)
+    from assets.publish.store import PublishedStore
+
+    published = PublishedStore.beside(args.warehouse).current
+    if not published.exists():
+        print(f"Nothing published at {published} yet: run `segments refresh` first.", file=sys.stderr)
         return 1
     kinds = REPORT_KINDS if args.kind == "all" else (args.kind,)
-    con = duckdb.connect(str(warehouse), read_only=True)
+    con = duckdb.connect(str(published), read_only=True)
     try:
         for kind in kinds:
             rows = con.execute(
@@ -153,11 +200,41 @@ def report(args: argparse.Namespace) -> int:
                 [kind],
             ).fetchall()
             print(format_profile_table(kind, rows))
-    except duckdb.CatalogException:
-        print(f"{warehouse} has no published segments yet: run `segments refresh`.", file=sys.stderr)
-        return 1
     finally:
         con.close()
+    return 0
+
+
+def rollback(args: argparse.Namespace) -> int:
+    from assets.publish.lock import RefreshLocked, refresh_lock
+    from assets.publish.rollback import NothingToRollBack, roll_back
+    from assets.publish.store import PublishedStore
+    from orchestration.refresh import heal_mirror
+
+    store = PublishedStore.beside(args.warehouse)
+    try:
+        with refresh_lock(store.lock_file, wait=args.wait, purpose="rollback"):
+            before, after = roll_back(store)
+            heal_mirror(args.warehouse.resolve(), store)
+    except RefreshLocked as exc:
+        print(f"Rollback refused: {exc}", file=sys.stderr)
+        return 3
+    except NothingToRollBack as exc:
+        print(f"Nothing to roll back: {exc}.", file=sys.stderr)
+        return 1
+    print(f"Rolled back from version {before} to version {after}; analysts opening {store.current} now read it.")
+    return 0
+
+
+def status(args: argparse.Namespace) -> int:
+    from assets.publish.lock import is_locked
+    from assets.publish.rollback import status as published_status
+    from assets.publish.store import PublishedStore
+
+    store = PublishedStore.beside(args.warehouse)
+    for line in published_status(store, refresh_running=is_locked(store.lock_file)).lines():
+        print(line)
+    print(f"Analysts read: {store.current}")
     return 0
 
 
@@ -187,7 +264,9 @@ def demo(args: argparse.Namespace) -> int:
         status = step(args)
         if status:
             return status
-    print(f"\nWarehouse: {args.warehouse.resolve()} (published tables in schema `segments`)\n")
+    from assets.publish.store import PublishedStore
+
+    print(f"\nPublished tables (open read-only): {PublishedStore.beside(args.warehouse).current}\n")
     args.kind = "rfm_segment"
     report(args)
     print("Browse the asset graph:  uv run dagster dev   (then open http://localhost:3000)")
@@ -196,7 +275,8 @@ def demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return {"generate": generate, "refresh": refresh, "report": report, "demo": demo}[args.command](args)
+    commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
+    return {**commands, "rollback": rollback, "status": status}[args.command](args)
 
 
 if __name__ == "__main__":

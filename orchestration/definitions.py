@@ -9,18 +9,28 @@ from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
 from assets.publish.assets import published_segments
+from assets.publish.store import PublishedStore
 from assets.segments.assets import customer_segments, segment_profiles
 from expectations.checks import gx_checks
 from orchestration.jobs import refresh_job
-from orchestration.resources import DEFAULT_LANDING, DEFAULT_WAREHOUSE, Landing, Warehouse
+from orchestration.resources import DEFAULT_LANDING, DEFAULT_WAREHOUSE, Landing, Publication, Warehouse
 from orchestration.schedules import refresh_job_schedule
 from orchestration.sensors import new_files_sensor
 
 
 def build_definitions(
-    warehouse: str | Path = DEFAULT_WAREHOUSE, landing: str | Path = DEFAULT_LANDING, config_file: Path | None = None
+    warehouse: str | Path = DEFAULT_WAREHOUSE,
+    landing: str | Path = DEFAULT_LANDING,
+    config_file: Path | None = None,
+    publication: Publication | None = None,
 ) -> dg.Definitions:
-    """Definitions for a warehouse file and a landing folder (the dbt manifest must exist)."""
+    """Definitions for a warehouse file and a landing folder (the dbt manifest must exist).
+
+    Published versions go beside the warehouse (`data/warehouse-published/` for
+    `data/warehouse.duckdb`) unless ``publication`` says otherwise.
+    """
+    if publication is None:
+        publication = Publication(path=str(PublishedStore.beside(Path(warehouse)).root))
     return dg.Definitions(
         assets=[
             *raw_assets,
@@ -39,6 +49,7 @@ def build_definitions(
             "warehouse": Warehouse(path=str(warehouse)),
             "landing": Landing(path=str(landing), config_file=str(config_file) if config_file else None),
             "dbt": DbtCliResource(project_dir=dbt_project),
+            "publication": publication,
         },
         executor=dg.in_process_executor,
     )

@@ -1,10 +1,13 @@
 """Run the refresh job in process against a warehouse and landing folder.
 
 Used by the `segments` CLI, the benchmarks and the integration tests, so all three run the
-pipeline the same way a user does.
+pipeline the same way a user does. A refresh holds the warehouse's refresh lock from start to
+end, takes the next version number, and records its attempt in the publish log: as running
+when it starts, then as published or failed with its checks, row counts and input files.
 """
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +15,21 @@ import dagster as dg
 
 from assets.clv.assets import clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
+from assets.publish.lock import refresh_lock
+from assets.publish.log import Attempt, mark_abandoned, next_version, record
+from assets.publish.mirror import mirror_published, mirrored_version
+from assets.publish.store import PublishedStore
+from assets.warehouse import table_exists
 from orchestration.definitions import build_definitions
+from orchestration.resources import Landing, Publication, Warehouse
+
+CANDIDATE_TABLES = (
+    "customer_segments",
+    "customer_clv",
+    "segment_profiles",
+    "clv_model_parameters",
+    "clv_backtest",
+)
 
 CLV_SETTINGS = (
     "time_unit",
@@ -53,20 +70,104 @@ def run_refresh(
     run_config: dict[str, Any] | None = None,
     instance: dg.DagsterInstance | None = None,
     config_file: Path | None = None,
+    *,
+    wait: bool = False,
+    publication: dict[str, Any] | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """Materialize every asset in process; a failed check stops the run before publication."""
+    """Materialize every asset in process; a failed check stops the run before publication.
+
+    Refuses at once (``RefreshLocked``) if another refresh or rollback of the same warehouse is
+    running, or with ``wait`` waits for it. ``publication`` overrides `Publication` settings
+    (drift thresholds, audiences, storage version).
+    """
     prepare_dbt_manifest()
-    defs = build_definitions(
-        warehouse=Path(warehouse).resolve(),
-        landing=Path(landing).resolve(),
-        config_file=Path(config_file).resolve() if config_file else None,
-    )
-    job = defs.resolve_job_def("refresh_job")
-    if instance is None:
-        instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    return job.execute_in_process(
-        run_config=run_config or refresh_run_config(), instance=instance, raise_on_error=False
-    )
+    warehouse = Path(warehouse).resolve()
+    landing = Path(landing).resolve()
+    config_file = Path(config_file).resolve() if config_file else None
+    store = PublishedStore.beside(warehouse)
+    with refresh_lock(store.lock_file, wait=wait):
+        mark_abandoned(store.log_file)
+        attempt = Attempt(version=next_version(store.log_file, store.versions()))
+        attempt.published_version = store.current_version()
+        record(store.log_file, attempt)
+        try:
+            attempt.input_files = input_files(landing, config_file)
+            heal_mirror(warehouse, store)
+            settings = Publication(path=str(store.root), version=attempt.version, **(publication or {}))
+            defs = build_definitions(warehouse, landing, config_file, publication=settings)
+            result = defs.resolve_job_def("refresh_job").execute_in_process(
+                run_config=run_config or refresh_run_config(), instance=instance or _instance(), raise_on_error=False
+            )
+        except BaseException as exc:
+            attempt.status, attempt.message, attempt.finished_at = "failed", str(exc), datetime.now(UTC)
+            record(store.log_file, attempt)
+            raise
+        finish_attempt(attempt, result, warehouse, store)
+        record(store.log_file, attempt)
+    return result
+
+
+def _instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+
+
+def input_files(landing: Path, config_file: Path | None) -> list[str]:
+    """The feed files this refresh reads, as `feed: path`."""
+    config = Landing(path=str(landing), config_file=str(config_file) if config_file else None).pipeline_config()
+    files = []
+    for source in config.sources:
+        if source.folder.is_dir():
+            found = sorted(p for p in source.folder.glob(source.glob) if p.is_file() and not p.name.startswith("_"))
+            files += [f"{source.feed.name}: {p}" for p in found]
+    return files
+
+
+def heal_mirror(warehouse: Path, store: PublishedStore) -> None:
+    """Bring the warehouse's `segments` copy back to the published version if they differ.
+
+    They differ only after a refresh was killed between writing its copy and switching analysts
+    (or after a rollback could not reach the warehouse).
+    """
+    published = store.current_version()
+    if published is None or not warehouse.exists():
+        return
+    with Warehouse(path=str(warehouse)).connect() as con:
+        if mirrored_version(con) != published:
+            mirror_published(con, store.current, store.log_file)
+
+
+def finish_attempt(attempt: Attempt, result: dg.ExecuteInProcessResult, warehouse: Path, store: PublishedStore) -> None:
+    """Fill in how the attempt ended: checks, row counts, whether it was published."""
+    evaluations = result.get_asset_check_evaluations()
+    blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
+    warned = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.WARN]
+    published = {m.asset_key.path[0] for m in result.get_asset_materialization_events()} >= {"segments"}
+    attempt.run_id = result.run_id
+    attempt.finished_at = datetime.now(UTC)
+    attempt.checks_passed = sum(e.passed for e in evaluations)
+    attempt.checks_failed = len(blocking)
+    attempt.failed_checks = [f"{e.check_name} on {e.asset_key.to_user_string()}" for e in blocking]
+    attempt.warnings = [f"{e.check_name} on {e.asset_key.to_user_string()}" for e in warned]
+    attempt.published = published and result.success
+    attempt.status = "published" if attempt.published else "failed"
+    attempt.published_version = store.current_version()
+    attempt.row_counts = _candidate_counts(warehouse)
+    problems = failures(result)
+    attempt.message = "; ".join(problems)[:2000] if problems else None
+    docs = store.data_docs_dir / f"v{attempt.version:06d}" / "index.html"
+    attempt.data_docs = str(docs) if docs.exists() else None
+
+
+def _candidate_counts(warehouse: Path) -> dict[str, int]:
+    """Rows per candidate table (the candidate stays in the warehouse after a failed check)."""
+    if not warehouse.exists():
+        return {}
+    with Warehouse(path=str(warehouse)).connect(read_only=True) as con:
+        return {
+            table: int(con.execute(f"select count(*) from candidate.{table}").fetchone()[0])
+            for table in CANDIDATE_TABLES
+            if table_exists(con, "candidate", table)
+        }
 
 
 def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = False) -> list[str]:

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+from pydantic import Field
 
 from assets.ingest.config import PipelineConfig, default_config, load_config
+from assets.publish.store import DEFAULT_STORAGE_VERSION, PublishedStore
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
 DEFAULT_LANDING = "data/landing"
@@ -54,3 +56,26 @@ class Landing(dg.ConfigurableResource):
         if self.config_file:
             return load_config(Path(self.config_file).expanduser())
         return default_config(self.folder)
+
+
+class Publication(dg.ConfigurableResource):
+    """Where and how checked candidates are published for analysts (see `assets/publish/store.py`)."""
+
+    path: str = "data/warehouse-published"
+    """Folder of published versions; analysts open `<path>/segments.duckdb` read-only."""
+    version: int = 0
+    """Version number of this refresh; 0 takes the next free one (the `segments` CLI sets it)."""
+    storage_version: str = DEFAULT_STORAGE_VERSION
+    """DuckDB storage format of published files: v1.0.0 opens in DuckDB 1.0 and later."""
+    audiences: list[str] = Field(default_factory=lambda: ["rfm_segment"])
+    """Segments exported as audience files: a kind (all its segments) or `kind:segment`."""
+    drift_warn_share_change: float = 0.05
+    """A segment's share moving more than this (0.05 = 5 points) since the last publication warns."""
+    drift_block_share_change: float = 0.25
+    """A segment's share moving more than this blocks publication."""
+    keep_versions: int = 10
+    """Published version files kept for rollback; older ones are deleted after each publication."""
+
+    @property
+    def store(self) -> PublishedStore:
+        return PublishedStore(Path(self.path).expanduser().resolve())

@@ -1,18 +1,37 @@
-"""Publication: copy the checked candidates into the analysts' `segments` schema at once.
+"""Publication: write the checked candidate as a new version file, then switch analysts to it.
 
-This runs only after every blocking check upstream has passed; the four tables are replaced in
-one transaction, so analysts see either the previous refresh or this one, never a mix.
+This runs only after every blocking check upstream has passed. The version file holds every
+published table (and the history and transitions up to this version); analysts' stable path is
+switched to it in one rename, so they see either the previous version or this one, never a mix,
+and their open connections are never blocked or broken (see `assets/publish/store.py`).
 """
 
+import os
+import time
+from datetime import UTC, datetime
+
 import dagster as dg
+import duckdb
+import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.publish.exports import audiences, parse_selections, write_exports
+from assets.publish.history import assignments, transitions
+from assets.publish.log import Attempt, next_version, record
+from assets.publish.mirror import mirror_published
+from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
-from assets.warehouse import table_ref
-from orchestration.resources import Warehouse
+from assets.segments.profiles import SEGMENT_KINDS
+from assets.warehouse import read_table, table_ref
+from orchestration.resources import Publication, Warehouse
 
 PUBLISHED_SCHEMA = "segments"
+PAUSE_BEFORE_SWITCH = "SEGMENTS_PAUSE_BEFORE_SWITCH_SECONDS"
+"""Environment variable: seconds to wait after the version is written and before the switch.
+
+Lets the crash tests kill a refresh at the riskiest moment of publication; unset in normal runs.
+"""
 
 PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "customer_segments": (CUSTOMER_SEGMENTS, "One row per customer with every segment label."),
@@ -21,50 +40,167 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "clv_model_parameters": (CLV_MODEL_PARAMETERS, "One row per fitted CLV model parameter."),
     "clv_backtest": (CLV_BACKTEST, "One row per model: hold-out predictions against what happened."),
 }
+DERIVED_TABLES: dict[str, str] = {
+    "segment_history": "One row per customer, segment kind and published version: every published assignment.",
+    "segment_transitions": (
+        "One row per segment kind, from-segment and to-segment between consecutive published versions, with "
+        "the customers who moved (null from: new customer; null to: customer gone)."
+    ),
+}
 
 
 def published_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([PUBLISHED_SCHEMA, table])
 
 
+def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
+    return dg.AssetSpec(
+        published_key(table),
+        deps=deps,
+        description=f"{grain} Published for analysts as `{PUBLISHED_SCHEMA}.{table}` after every check passed.",
+        group_name="publish",
+        kinds={"duckdb"},
+        owners=[OWNER],
+    )
+
+
 @dg.multi_asset(
     specs=[
-        dg.AssetSpec(
-            published_key(table),
-            deps=[candidate],
-            description=f"{grain} Published for analysts in `{PUBLISHED_SCHEMA}.{table}` after every check passed.",
-            group_name="publish",
-            kinds={"duckdb"},
-            owners=[OWNER],
-        )
-        for table, (candidate, grain) in PUBLISHED_TABLES.items()
+        *(_spec(table, [candidate], grain) for table, (candidate, grain) in PUBLISHED_TABLES.items()),
+        *(_spec(table, [CUSTOMER_SEGMENTS], grain) for table, grain in DERIVED_TABLES.items()),
     ],
     pool=WAREHOUSE_POOL,
 )
-def published_segments(warehouse: Warehouse):
-    """Replace every published table from its candidate in a single transaction."""
+def published_segments(context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication):
+    """Write every published table into a new version file, export audiences, switch analysts to it."""
+    store = publication.store
+    selections = parse_selections(publication.audiences, SEGMENT_KINDS)
+    logged_here = publication.version == 0  # outside `segments refresh` (e.g. `dagster dev`): log it ourselves
+    version = publication.version or next_version(store.log_file, store.versions())
+    attempt = Attempt(version=version, run_id=context.run_id)
+    if logged_here or not store.log_file.exists():
+        record(store.log_file, attempt)
+    published_at = datetime.now(UTC)
+    previous = store.current_version()
     with warehouse.connect() as con:
-        con.execute(f"create schema if not exists {PUBLISHED_SCHEMA}")
-        con.execute("begin transaction")
+        segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
+        contacts = con.sql(
+            "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email "
+            "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id)"
+        ).pl()
+        current = assignments(segments, list(SEGMENT_KINDS), version, published_at)
+        previous_assignments = current.clear()
+        if previous is not None:
+            con.execute("attach ? as previous_version (read_only)", [str(store.current)])
+            previous_assignments = con.sql(
+                "select * from previous_version.segment_history where version = ?", params=[previous]
+            ).pl()
         try:
-            for table in PUBLISHED_TABLES:
-                con.execute(
-                    f"create or replace table {table_ref(PUBLISHED_SCHEMA, table)} as "
-                    f"select * from {table_ref(CANDIDATE_SCHEMA, table)}"
-                )
-            counts = {
-                table: con.execute(f"select count(*) from {table_ref(PUBLISHED_SCHEMA, table)}").fetchone()[0]
-                for table in PUBLISHED_TABLES
-            }
-            con.execute("commit")
-        except BaseException:
-            con.execute("rollback")
-            raise
-    for table, rows in counts.items():
-        yield dg.MaterializeResult(
-            asset_key=published_key(table),
-            metadata={
-                "dagster/row_count": dg.MetadataValue.int(int(rows)),
-                "dagster/table_name": f"{PUBLISHED_SCHEMA}.{table}",
-            },
+            moves = transitions(previous_assignments, current) if previous is not None else None
+            counts = _write_version(con, store, publication, version, published_at, current, moves, previous)
+        finally:
+            if previous is not None:
+                con.execute("detach previous_version")
+        mirror_published(con, store.version_file(version), store.log_file)
+    exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
+    pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
+    if pause:
+        context.log.warning(f"{PAUSE_BEFORE_SWITCH}={pause}: waiting before switching to version {version}")
+        time.sleep(pause)
+    store.switch_to(version)
+    if logged_here:
+        attempt.status, attempt.published, attempt.published_version = "published", True, version
+        attempt.finished_at, attempt.row_counts = datetime.now(UTC), counts
+        record(store.log_file, attempt)
+    pruned = store.prune(publication.keep_versions)
+    context.log.info(f"published version {version} to {store.current}; removed old versions {pruned or 'none'}")
+    yield from _results(store, version, previous, counts, exported)
+
+
+def _write_version(
+    con: duckdb.DuckDBPyConnection,
+    store: PublishedStore,
+    publication: Publication,
+    version: int,
+    published_at: datetime,
+    current: pl.DataFrame,
+    moves: pl.DataFrame | None,
+    previous: int | None,
+) -> dict[str, int]:
+    """Fill the version file from the candidate, the previous version and the new rows; rows per table."""
+    publication_row = pl.DataFrame(
+        {
+            "version": [version],
+            "published_at": [published_at],
+            "previous_version": [previous],
+            "customers": [current["customer_id"].n_unique()],
+            "exports_folder": [str(store.exports_dir / f"v{version:06d}")],
+        },
+        schema_overrides={"previous_version": pl.Int64},
+    )
+    con.register("new_assignments", current.to_arrow())
+    con.register("publication_row", publication_row.to_arrow())
+    tables = {table: f"select * from {table_ref(CANDIDATE_SCHEMA, table)}" for table in PUBLISHED_TABLES}
+    tables["segment_history"] = "select * from new_assignments"
+    tables["segment_transitions"] = "select * from new_transitions where false"
+    if previous is not None:
+        tables["segment_history"] = "select * from previous_version.segment_history union all by name " + (
+            "select * from new_assignments"
         )
+        tables["segment_transitions"] = "select * from previous_version.segment_transitions union all by name " + (
+            "select * from new_transitions"
+        )
+    con.register("new_transitions", (moves if moves is not None else _empty_transitions()).to_arrow())
+    tables[PUBLICATION_TABLE] = "select * from publication_row"
+    log_path = str(store.log_file).replace("'", "''")
+    try:
+        write_version(
+            con,
+            store.version_file(version),
+            tables,
+            views={"publish_log": f"select * from read_parquet('{log_path}')"},
+            storage_version=publication.storage_version,
+        )
+        con.execute("attach ? as version_check (read_only)", [str(store.version_file(version))])
+        try:
+            return {
+                table: int(con.execute(f"select count(*) from version_check.main.{table}").fetchone()[0])
+                for table in tables
+            }
+        finally:
+            con.execute("detach version_check")
+    finally:
+        for name in ("new_assignments", "publication_row", "new_transitions"):
+            con.unregister(name)
+
+
+def _empty_transitions() -> pl.DataFrame:
+    return transitions(pl.DataFrame(schema=_assignment_schema()), pl.DataFrame(schema=_assignment_schema()))
+
+
+def _assignment_schema() -> dict[str, pl.DataType]:
+    return {
+        "version": pl.Int64,
+        "published_at": pl.Datetime("us", "UTC"),
+        "customer_id": pl.String,
+        "segment_kind": pl.String,
+        "segment": pl.String,
+    }
+
+
+def _results(
+    store: PublishedStore, version: int, previous: int | None, counts: dict[str, int], exported: dict[str, int]
+):
+    tables = [*PUBLISHED_TABLES, *DERIVED_TABLES]
+    for table in tables:
+        metadata: dict[str, dg.RawMetadataValue] = {
+            "dagster/row_count": dg.MetadataValue.int(counts[table]),
+            "dagster/table_name": f"{PUBLISHED_SCHEMA}.{table}",
+            "published_version": dg.MetadataValue.int(version),
+            "previous_version": dg.MetadataValue.int(previous) if previous is not None else "none",
+            "published_file": dg.MetadataValue.path(str(store.current)),
+        }
+        if table == "customer_segments":
+            metadata["audience_exports"] = dg.MetadataValue.json(exported)
+            metadata["exports_folder"] = dg.MetadataValue.path(str(store.exports_dir / f"v{version:06d}"))
+        yield dg.MaterializeResult(asset_key=published_key(table), metadata=metadata)

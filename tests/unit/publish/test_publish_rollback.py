@@ -1,0 +1,62 @@
+"""Rollback goes to the previous published version, skipping versions never published."""
+
+from datetime import UTC, datetime, timedelta
+
+import duckdb
+import pytest
+
+from assets.publish.log import Attempt, read_log, record
+from assets.publish.rollback import NothingToRollBack, roll_back, status
+from assets.publish.store import PublishedStore, write_version
+
+
+def publish(store: PublishedStore, version: int, *, switch: bool = True) -> None:
+    con = duckdb.connect()
+    write_version(
+        con,
+        store.version_file(version),
+        {"publication": f"select {version}::bigint as version, now() as published_at"},
+    )
+    con.close()
+    if switch:
+        store.switch_to(version)
+    status = "published" if switch else "abandoned"
+    record(store.log_file, Attempt(version=version, status=status, published=switch))
+
+
+def test_rollback_skips_unpublished_versions_and_is_logged(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    publish(store, 1)
+    publish(store, 2, switch=False)  # killed after writing its file, before the switch
+    record(store.log_file, Attempt(version=3, status="failed"))
+    publish(store, 4)
+    assert roll_back(store) == (4, 1)
+    assert store.current_version() == 1
+    last = read_log(store.log_file).tail(1).row(0, named=True)
+    assert (last["action"], last["status"], last["published_version"], last["version"]) == (
+        "rollback",
+        "rolled_back",
+        1,
+        5,
+    )
+    with pytest.raises(NothingToRollBack, match="oldest published version"):
+        roll_back(store)
+
+
+def test_rollback_with_nothing_published_is_refused(tmp_path):
+    with pytest.raises(NothingToRollBack, match="nothing is published"):
+        roll_back(PublishedStore(tmp_path / "published"))
+
+
+def test_status_shows_version_age_and_last_attempt(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    publish(store, 1)
+    record(store.log_file, Attempt(version=2, status="failed", failed_checks=["customer_clv_passes_expectations"]))
+    report = status(store, refresh_running=False)
+    assert report.version == 1
+    lines = report.lines(now=report.published_at.astimezone(UTC) + timedelta(hours=2, minutes=5))
+    assert lines[0].startswith("Published version: 1, published ") and lines[0].endswith("(2 h 5 min ago)")
+    assert lines[1].startswith("Last attempt: version 2 (refresh), failed")
+    assert lines[2] == "  failed checks: customer_clv_passes_expectations"
+    assert lines[-1] == "No refresh is running."
+    assert datetime.now(UTC) - report.published_at < timedelta(days=1)

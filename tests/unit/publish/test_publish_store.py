@@ -1,0 +1,76 @@
+"""Version files and the switch: complete files, old storage format, readers never disturbed."""
+
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+
+from assets.publish.store import PublishedStore, open_published, write_version
+
+READER = textwrap.dedent(
+    """
+    import sys, duckdb
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    print(con.execute("select label from segments.t").fetchone()[0], flush=True)
+    sys.stdin.readline()  # the parent switches the published file meanwhile
+    print(con.execute("select label from segments.t").fetchone()[0], flush=True)
+    con.close()
+    fresh = duckdb.connect(sys.argv[1], read_only=True)
+    print(fresh.execute("select label from segments.t").fetchone()[0], flush=True)
+    """
+)
+
+
+def publish(store: PublishedStore, version: int, label: str) -> None:
+    con = duckdb.connect()
+    tables = {"t": f"select '{label}' as label", "publication": f"select {version}::bigint as version"}
+    write_version(con, store.version_file(version), tables)
+    con.close()
+    store.switch_to(version)
+
+
+def test_a_version_file_is_complete_and_readable_by_duckdb_1_0_and_later(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    publish(store, 1, "first")
+    assert store.versions() == [1]
+    assert store.current_version() == 1
+    assert sorted(p.name for p in store.versions_dir.iterdir()) == ["segments-v000001.duckdb"]
+    with open_published(store.current) as con:
+        tags = con.execute("select tags from duckdb_databases() where database_name = 'published'").fetchone()[0]
+    assert tags["storage_version"] == "v1.0.0+"
+
+
+def test_an_open_reader_keeps_its_version_and_a_new_one_sees_the_switch(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    publish(store, 1, "first")
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(store.current)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    assert reader.stdout.readline().strip() == "first"
+    publish(store, 2, "second")  # the writer is not blocked by the open reader
+    reader.stdin.write("go\n")
+    reader.stdin.flush()
+    assert reader.stdout.readline().strip() == "first"
+    assert reader.stdout.readline().strip() == "second"
+    assert reader.wait() == 0
+
+
+def test_switching_back_to_a_kept_version_and_pruning_old_ones(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    for version, label in enumerate(["a", "b", "c"], start=1):
+        publish(store, version, label)
+    store.switch_to(2)
+    assert store.current_version() == 2
+    assert store.prune(keep=1) == [1]
+    assert store.versions() == [2, 3]
+
+
+def test_store_sits_beside_the_warehouse(tmp_path):
+    assert PublishedStore.beside(tmp_path / "data" / "cdnow.duckdb").root == tmp_path / "data" / "cdnow-published"
+
+
+def test_a_storage_version_outside_duckdbs_form_is_refused(tmp_path):
+    with pytest.raises(ValueError, match="not of the form"):
+        write_version(duckdb.connect(), tmp_path / "x.duckdb", {"t": "select 1"}, storage_version="v1'; drop")
