@@ -5,6 +5,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from assets.publish.store import PublishedStore
 from orchestration.cli import main
 
 pytestmark = pytest.mark.integration
@@ -24,7 +25,9 @@ def cdnow_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def query(warehouse: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(warehouse), read_only=True)
+    """`segments.*` from the published file, the way analysts open it; anything else from the warehouse."""
+    path = PublishedStore.beside(warehouse).current if "segments." in sql else warehouse
+    con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute(sql).fetchall()
     finally:

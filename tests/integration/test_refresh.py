@@ -1,11 +1,52 @@
-"""A full refresh on generated data: assert on the rows it published."""
+"""A full refresh on generated data: assert on the rows it published, read the way analysts read them."""
 
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
 import pytest
 
+from assets.publish.log import read_log
+from assets.publish.store import PublishedStore
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.segments.rfm import RFM_SEGMENTS
 
 pytestmark = pytest.mark.integration
+
+ANALYST_TABLES = {
+    "customer_segments",
+    "customer_clv",
+    "segment_profiles",
+    "clv_model_parameters",
+    "clv_backtest",
+    "segment_history",
+    "segment_transitions",
+    "publication",
+    "publish_log",
+}
+
+
+class Published:
+    """Queries on the published file, opened read-only as the README tells analysts to."""
+
+    def __init__(self, warehouse: Path) -> None:
+        self.store = PublishedStore.beside(warehouse)
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        con = duckdb.connect(str(self.store.current), read_only=True)
+        try:
+            return con.execute(sql, params or []).fetchall()
+        finally:
+            con.close()
+
+    def scalar(self, sql: str, params: list | None = None):
+        return self.query(sql, params)[0][0]
+
+
+@pytest.fixture(scope="module")
+def published(refreshed) -> Published:
+    return Published(refreshed.warehouse)
 
 
 def test_every_feed_row_is_loaded_or_quarantined(refreshed):
@@ -22,20 +63,20 @@ def test_every_feed_row_is_loaded_or_quarantined(refreshed):
         assert loaded == refreshed.scalar(f"select count(*) from raw.{feed}")
 
 
-def test_every_customer_has_exactly_one_rfm_segment(refreshed):
+def test_every_customer_has_exactly_one_rfm_segment(refreshed, published):
     customers = refreshed.scalar("select count(*) from marts.dim_customer_features")
     assert customers >= 2_000
-    assert refreshed.scalar("select count(*) from segments.customer_segments") == customers
-    assert refreshed.scalar("select count(distinct customer_id) from segments.customer_segments") == customers
-    labels = {row[0] for row in refreshed.query("select distinct rfm_segment from segments.customer_segments")}
+    assert published.scalar("select count(*) from segments.customer_segments") == customers
+    assert published.scalar("select count(distinct customer_id) from segments.customer_segments") == customers
+    labels = {row[0] for row in published.query("select distinct rfm_segment from segments.customer_segments")}
     assert labels <= set(RFM_SEGMENTS)
-    assert refreshed.scalar("select count(*) from segments.customer_segments where rfm_segment is null") == 0
+    assert published.scalar("select count(*) from segments.customer_segments where rfm_segment is null") == 0
     # buyers are spread over several named segments, not lumped in one
     assert len(labels - {"No purchases"}) >= 6
 
 
-def test_clv_columns_are_in_range(refreshed):
-    p_min, p_max, purchases_min, clv_min, clv_total, buyers = refreshed.query(
+def test_clv_columns_are_in_range(refreshed, published):
+    p_min, p_max, purchases_min, clv_min, clv_total, buyers = published.query(
         """
         select min(p_alive), max(p_alive), min(expected_purchases), min(clv_usd), sum(clv_usd),
                count(p_alive)
@@ -47,15 +88,15 @@ def test_clv_columns_are_in_range(refreshed):
     assert clv_min >= 0
     assert clv_total > 0
     assert buyers == refreshed.scalar("select count(*) from marts.fct_customer_orders")
-    prospects = refreshed.query(
+    prospects = published.query(
         "select max(clv_usd), max(expected_purchases) from segments.customer_clv where p_alive is null"
     )[0]
     assert prospects == (0.0, 0.0)
 
 
-def test_more_recent_frequent_buyers_are_more_likely_alive(refreshed):
+def test_more_recent_frequent_buyers_are_more_likely_alive(refreshed, published):
     champions, lost = (
-        refreshed.scalar(
+        published.scalar(
             """
             select avg(c.p_alive) from segments.customer_clv c
             join segments.customer_segments s using (customer_id) where s.rfm_segment = ?
@@ -67,9 +108,9 @@ def test_more_recent_frequent_buyers_are_more_likely_alive(refreshed):
     assert champions > lost
 
 
-def test_profiles_add_up_to_the_customer_count(refreshed):
-    customers = refreshed.scalar("select count(*) from segments.customer_segments")
-    rows = refreshed.query(
+def test_profiles_add_up_to_the_customer_count(published):
+    customers = published.scalar("select count(*) from segments.customer_segments")
+    rows = published.query(
         "select segment_kind, sum(customers), sum(customer_share), sum(revenue_share) "
         "from segments.segment_profiles group by segment_kind order by segment_kind"
     )
@@ -80,8 +121,8 @@ def test_profiles_add_up_to_the_customer_count(refreshed):
         assert revenue_share == pytest.approx(1.0)
 
 
-def test_model_parameters_are_published(refreshed):
-    rows = refreshed.query("select model, parameter, value, log_likelihood from segments.clv_model_parameters")
+def test_model_parameters_are_published(published):
+    rows = published.query("select model, parameter, value, log_likelihood from segments.clv_model_parameters")
     models = {model for model, *_ in rows}
     assert "gamma_gamma" in models
     assert models & {"bgnbd", "pareto_nbd"}
@@ -99,8 +140,74 @@ def test_every_check_ran_and_passed(refreshed):
         "customer_segments_cover_every_customer",
         "segment_profiles_pass_expectations",
         "segment_profiles_add_up_to_customer_count",
+        "customer_clv_covers_every_customer",
+        "customer_segment_shares_are_stable",
         "raw_purchases_rows_are_conserved",
     } <= names
     # dbt tests surface as checks too
     assert any(name.startswith("unique_") for name in names)
     assert all(e.passed for e in evaluations)
+
+
+def test_every_table_is_published_from_one_version(refreshed, published):
+    tables = {
+        row[0]
+        for row in published.query(
+            "select table_name from duckdb_tables() union all select view_name from duckdb_views() where not internal"
+        )
+    }
+    assert tables >= ANALYST_TABLES
+    version, customers = published.query("select version, customers from segments.publication")[0]
+    assert version == published.store.current_version()
+    assert published.scalar("select count(*) from segments.customer_segments") == customers
+    assert published.scalar("select count(*) from segments.customer_clv") == customers
+    history = published.query("select version, count(*) from segments.segment_history group by version")
+    assert history == [(version, customers * len(SEGMENT_KINDS))]
+    # the first publication has nothing to move from
+    assert published.scalar("select count(*) from segments.segment_transitions") == 0
+    # the warehouse's own copy is the same version
+    assert refreshed.scalar("select version from segments.publication") == version
+    attempt = published.query(
+        "select status, published, published_version, row_counts from segments.publish_log where version = ?",
+        [version],
+    )[0]
+    assert attempt[:3] == ("published", True, version)
+    assert json.loads(attempt[3])["customer_segments"] == customers
+
+
+def test_audiences_hold_only_consenting_customers_of_each_segment(refreshed, published):
+    folder = Path(published.scalar("select exports_folder from segments.publication"))
+    consenting = {
+        row[0]
+        for row in refreshed.query("select customer_id from marts.dim_customer_features where has_marketing_consent")
+    }
+    segments = pl.DataFrame(
+        published.query("select customer_id, rfm_segment from segments.customer_segments"),
+        schema=["customer_id", "rfm_segment"],
+        orient="row",
+    )
+    files = sorted((folder / "rfm_segment").glob("*.parquet"))
+    assert len(files) == segments["rfm_segment"].n_unique()
+    exported = pl.concat([pl.read_parquet(f) for f in files])
+    assert set(exported["customer_id"]) == consenting & set(segments["customer_id"])
+    assert 0 < exported.height < segments.height
+    joined = exported.join(segments, on="customer_id")
+    assert (joined["segment"] == joined["rfm_segment"]).all()
+    champions = pl.read_csv(folder / "rfm_segment" / "champions.csv")
+    assert (
+        champions["customer_id"].to_list() == exported.filter(pl.col("segment") == "Champions")["customer_id"].to_list()
+    )
+
+
+def test_gx_checks_link_their_data_docs_pages(refreshed):
+    evaluations = [e for e in refreshed.result.get_asset_check_evaluations() if "data_docs" in e.metadata]
+    assert {e.check_name for e in evaluations} >= {
+        "customer_segments_pass_expectations",
+        "customer_clv_passes_expectations",
+    }
+    for evaluation in evaluations:
+        page = Path(evaluation.metadata["data_docs"].value.removeprefix("file://"))
+        assert page.read_text().count("<html") == 1
+        assert (page.parent / "index.html").read_text().count(page.name) == 1
+    log = read_log(PublishedStore.beside(refreshed.warehouse).log_file)
+    assert log["data_docs"].drop_nulls().len() == 1
