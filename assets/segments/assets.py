@@ -8,55 +8,72 @@ from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
 from assets.features.dbt import CUSTOMER_FEATURES
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.metadata import frame_metadata
+from assets.segments.config import default_config
+from assets.segments.labels import label_customers
+from assets.segments.persona import persona_descriptions
+from assets.segments.persona_features import persona_features
+from assets.segments.profiles import SEGMENT_KINDS
 from assets.segments.profiles import segment_profiles as build_profiles
-from assets.segments.rfm import rfm_scores
-from assets.segments.value import churn_risk, value_tier
 from assets.warehouse import read_table, replace_table
 from orchestration.resources import Warehouse
 
 CUSTOMER_SEGMENTS = dg.AssetKey([CANDIDATE_SCHEMA, "customer_segments"])
 SEGMENT_PROFILES = dg.AssetKey([CANDIDATE_SCHEMA, "segment_profiles"])
-FEATURE_COLUMNS = ("customer_id", "order_count", "recency_days", "repeat_purchase_day_count", "revenue_usd")
+MART_SCHEMA = "marts"
+CHART_LABEL_CHARACTERS = 26
 
 
-def label_customers(features: pl.DataFrame, clv: pl.DataFrame) -> pl.DataFrame:
-    """Every segment label per customer: RFM scores and segment, value tier and churn risk."""
-    return (
-        rfm_scores(features.select(FEATURE_COLUMNS))
-        .join(clv.select("customer_id", "clv_usd", "p_alive"), on="customer_id", how="left")
-        .with_columns(
-            value_tier(pl.col("clv_usd").fill_null(0.0)).alias("value_tier"),
-            churn_risk(pl.col("p_alive")).alias("churn_risk"),
+def _chart_label(label: str) -> str:
+    return label if len(label) <= CHART_LABEL_CHARACTERS else label[: CHART_LABEL_CHARACTERS - 1] + "…"
+
+
+def _read_inputs(warehouse: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    with warehouse.connect(read_only=True) as con:
+        return (
+            read_table(con, MART_SCHEMA, "dim_customer_features"),
+            read_table(con, CANDIDATE_SCHEMA, "customer_clv"),
+            read_table(con, MART_SCHEMA, "fct_customer_category_mix"),
+            read_table(con, MART_SCHEMA, "fct_customer_channel_mix"),
         )
-        .drop("clv_usd", "p_alive")
-        .sort("customer_id")
-    )
 
 
 @dg.asset(
     key=CUSTOMER_SEGMENTS,
     deps=[CUSTOMER_FEATURES, CUSTOMER_CLV],
     description=(
-        "One row per customer with every segment label: RFM scores (1-5) and named RFM segment, "
-        "value tier by CLV and churn risk by P(alive). Candidate: published to "
-        "`segments.customer_segments` once every check passes."
+        "One row per customer with one label per segment kind: demographic (age band, life stage, "
+        "income band, education), geographic (country, region, urbanicity), psychographic group, "
+        "behavioural (RFM scores 1-5 and named RFM segment, category affinity, preferred channel, "
+        "purchase cadence), firmographic (industry, employee band), value tier by CLV, churn risk by "
+        "P(alive) and persona (k-means clusters). Settings in `assets/segments/segmentation.yaml`. "
+        "Candidate: published to `segments.customer_segments` once every check passes."
     ),
     group_name="segmentation",
-    kinds={"polars", "duckdb"},
+    kinds={"polars", "duckdb", "scikitlearn"},
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
 )
 def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
+    config = default_config()
+    features, clv, category_mix, channel_mix = _read_inputs(warehouse)
+    segments, personas, fit = label_customers(features, clv, category_mix, channel_mix, config)
     with warehouse.connect() as con:
-        features = read_table(con, "marts", "dim_customer_features")
-        clv = read_table(con, CANDIDATE_SCHEMA, "customer_clv")
-        segments = label_customers(features, clv)
         replace_table(con, CANDIDATE_SCHEMA, "customer_segments", segments)
-    sizes = segments.group_by("rfm_segment").len().sort("len", descending=True)
+    sizes = {kind: dict(segments[kind].value_counts(sort=True).iter_rows()) for kind in SEGMENT_KINDS}
+    persona_sizes = segments["persona"].value_counts(sort=True)
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(segments, table="candidate.customer_segments"),
-            "rfm_segment_sizes": dg.MetadataValue.json(dict(sizes.iter_rows())),
+            "segment_sizes": dg.MetadataValue.json(sizes),
+            "persona_k": dg.MetadataValue.int(fit.k),
+            "persona_k_choice": "fixed in segmentation.yaml" if config.persona.k else "highest silhouette",
+            "persona_silhouettes": dg.MetadataValue.json({str(k): round(s, 4) for k, s in fit.silhouettes.items()}),
+            "personas": dg.MetadataValue.md("\n".join(f"- **{name}**: {text}" for name, text in personas.iter_rows())),
+            "persona_sizes": bar_chart(
+                [_chart_label(p) for p in persona_sizes["persona"]],
+                persona_sizes["count"],
+                title="Customers per persona",
+            ),
         }
     )
 
@@ -65,9 +82,10 @@ def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
     key=SEGMENT_PROFILES,
     deps=[CUSTOMER_SEGMENTS, CUSTOMER_CLV, CUSTOMER_FEATURES],
     description=(
-        "One row per segment of each kind (RFM segment, value tier, churn risk): customers, "
-        "share, revenue and revenue share, average and total CLV, average order value and a "
-        "one-line description. Candidate: published to `segments.segment_profiles`."
+        "One row per segment of each kind: customers, share, revenue and revenue share, orders, average "
+        "order value, average and total CLV, top categories, preferred channel, median age and income, "
+        "age-band, life-stage, country and urbanicity mix, and a one-line description. Candidate: "
+        "published to `segments.segment_profiles`."
     ),
     group_name="segmentation",
     kinds={"polars", "duckdb"},
@@ -75,22 +93,21 @@ def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
     pool=WAREHOUSE_POOL,
 )
 def segment_profiles(warehouse: Warehouse) -> dg.MaterializeResult:
-    with warehouse.connect() as con:
+    config = default_config()
+    features, clv, category_mix, channel_mix = _read_inputs(warehouse)
+    with warehouse.connect(read_only=True) as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
-        features = read_table(con, "marts", "dim_customer_features")
-        clv = read_table(con, CANDIDATE_SCHEMA, "customer_clv")
-        profiles = build_profiles(segments, features, clv)
+    matrix = persona_features(features, category_mix, channel_mix, config)
+    described = persona_descriptions(matrix, segments.select("customer_id", "persona"), config.persona)
+    profiles = build_profiles(segments, features, clv, category_mix, channel_mix, described, config=config)
+    with warehouse.connect() as con:
         replace_table(con, CANDIDATE_SCHEMA, "segment_profiles", profiles)
-    rfm = profiles.filter(pl.col("segment_kind") == "rfm_segment").sort("customers", descending=True)
-    return dg.MaterializeResult(
-        metadata={
-            **frame_metadata(profiles, table="candidate.segment_profiles"),
-            "rfm_segment_sizes": bar_chart(rfm["segment"], rfm["customers"], title="Customers per RFM segment"),
-            "rfm_segment_avg_clv": bar_chart(
-                rfm["segment"],
-                rfm["avg_clv_usd"].fill_null(0),
-                title="Average CLV (USD) per RFM segment",
-                value_format="{:,.2f}",
-            ),
-        }
-    )
+    charts = {}
+    for kind, title in (("rfm_segment", "RFM segment"), ("persona", "persona"), ("value_tier", "value tier")):
+        rows = profiles.filter(pl.col("segment_kind") == kind).sort("customers", descending=True)
+        labels = [_chart_label(s) for s in rows["segment"]]
+        charts[f"{kind}_sizes"] = bar_chart(labels, rows["customers"], title=f"Customers per {title}")
+        charts[f"{kind}_avg_clv"] = bar_chart(
+            labels, rows["avg_clv_usd"].fill_null(0), title=f"Average CLV (USD) per {title}", value_format="{:,.2f}"
+        )
+    return dg.MaterializeResult(metadata={**frame_metadata(profiles, table="candidate.segment_profiles"), **charts})

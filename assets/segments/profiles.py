@@ -2,84 +2,261 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import polars as pl
 
-from assets.segments.rfm import RFM_RULES, RFM_SEGMENTS
+from assets.segments.behaviour import cadence_labels
+from assets.segments.config import SegmentationConfig, default_config
+from assets.segments.demographic import education_labels, life_stage_labels
+from assets.segments.firmographic import employee_band_labels
+from assets.segments.labels import LABEL_ORDER
+from assets.segments.psychographic import psychographic_labels
 from assets.segments.value import CHURN_RISK_LABELS, VALUE_TIER_LABELS
 
-SEGMENT_KINDS: dict[str, tuple[str, ...]] = {
-    "rfm_segment": RFM_SEGMENTS,
-    "value_tier": VALUE_TIER_LABELS,
-    "churn_risk": CHURN_RISK_LABELS,
+MIX_SHOWN = 3
+PROFILE_COLUMNS = (
+    "segment_kind",
+    "segment",
+    "customers",
+    "customer_share",
+    "revenue_usd",
+    "revenue_share",
+    "orders",
+    "avg_order_value_usd",
+    "avg_clv_usd",
+    "total_clv_usd",
+    "top_categories",
+    "preferred_channel",
+    "median_age_years",
+    "median_income_usd",
+    "age_band_mix",
+    "life_stage_mix",
+    "country_mix",
+    "urbanicity_mix",
+    "description",
+)
+COMPOSITION = {
+    "age_band_mix": "age_band",
+    "life_stage_mix": "life_stage",
+    "country_mix": "country",
+    "urbanicity_mix": "urbanicity",
 }
 
-DESCRIPTIONS: dict[tuple[str, str], str] = {
-    **{("rfm_segment", rule.segment): rule.description for rule in RFM_RULES},
-    ("rfm_segment", "No purchases"): "Signed up but has not bought yet.",
-    ("value_tier", "Top 1%"): "The 1% of customers with the highest expected lifetime value.",
-    ("value_tier", "Top 10%"): "Customers ranked in the top 10% by expected lifetime value (after the top 1%).",
-    ("value_tier", "Top 20%"): "Customers ranked in the top 20% by expected lifetime value (after the top 10%).",
-    ("value_tier", "Rest"): "The remaining 80% of customers by expected lifetime value.",
-    ("churn_risk", "High"): "Probably gone: P(alive) below 0.3.",
-    ("churn_risk", "Medium"): "May be slipping away: P(alive) from 0.3 to 0.7.",
-    ("churn_risk", "Low"): "Probably still active: P(alive) of 0.7 or more.",
-    ("churn_risk", "No purchases"): "No purchases yet, so no churn estimate.",
-}
+
+def segment_kinds(config: SegmentationConfig) -> dict[str, tuple[str, ...] | None]:
+    """Label column -> its allowed labels in display order, or None for an open vocabulary."""
+    unknown, no_purchases = config.unknown_label, config.no_purchases_label
+    kinds: dict[str, tuple[str, ...] | None] = {
+        "age_band": (*(b.label for b in config.age_bands), unknown),
+        "life_stage": life_stage_labels(config),
+        "income_band": (*(b.label for b in config.income_bands), unknown),
+        "education_level": education_labels(config),
+        "country": None,
+        "region": None,
+        "urbanicity": (*config.urbanicities, unknown),
+        "psychographic_group": psychographic_labels(config),
+        "rfm_segment": (*(rule.segment for rule in config.rfm_rules), no_purchases),
+        "category_affinity": None,
+        "preferred_channel": None,
+        "purchase_cadence": cadence_labels(config),
+        "industry": None,
+        "employee_band": employee_band_labels(config),
+        "value_tier": (*(label for label, _ in config.value_tiers), config.value_rest_label),
+        "churn_risk": (*(b.label for b in config.churn_bands), no_purchases),
+        "persona": None,
+    }
+    assert tuple(kinds) == LABEL_ORDER, "segment kinds and label columns must list the same columns"
+    return kinds
 
 
-def segment_profiles(segments: pl.DataFrame, features: pl.DataFrame, clv: pl.DataFrame) -> pl.DataFrame:
-    """Summarise each segment: size, share, revenue share, CLV and average order value.
+SEGMENT_KINDS: dict[str, tuple[str, ...] | None] = segment_kinds(default_config())
+assert SEGMENT_KINDS["value_tier"] == VALUE_TIER_LABELS and SEGMENT_KINDS["churn_risk"] == CHURN_RISK_LABELS
 
-    ``segments`` has customer_id and one column per kind in ``SEGMENT_KINDS``; ``features`` has
-    customer_id, order_count and revenue_usd; ``clv`` has customer_id and clv_usd. Within a kind,
-    the customers of all segments add up to the customer count.
+
+def rule_descriptions(config: SegmentationConfig) -> dict[tuple[str, str], str]:
+    """What the segments defined by a rule mean; other segments are described from their figures."""
+    descriptions = {("rfm_segment", rule.segment): rule.description for rule in config.rfm_rules}
+    descriptions[("rfm_segment", config.no_purchases_label)] = "Signed up but has not bought yet."
+    previous = 0.0
+    for label, share in config.value_tiers:
+        after = f" (after the top {previous:.0%})" if previous else ""
+        descriptions[("value_tier", label)] = f"Customers in the top {share:.0%} by expected lifetime value{after}."
+        previous = share
+    descriptions[("value_tier", config.value_rest_label)] = (
+        f"The remaining {1 - previous:.0%} of customers by expected lifetime value."
+    )
+    lower = None
+    for band in config.churn_bands:
+        if band.below is None:
+            descriptions[("churn_risk", band.label)] = f"Probably still active: P(alive) of {lower:g} or more."
+        elif lower is None:
+            descriptions[("churn_risk", band.label)] = f"Probably gone: P(alive) below {band.below:g}."
+        else:
+            descriptions[("churn_risk", band.label)] = (
+                f"May be slipping away: P(alive) from {lower:g} to {band.below:g}."
+            )
+        lower = band.below
+    descriptions[("churn_risk", config.no_purchases_label)] = "No purchases yet, so no churn estimate."
+    return descriptions
+
+
+def _mix_text(labels: pl.Expr) -> pl.Expr:
+    """The most common labels of a group with their shares: 'urban 60%, suburban 30%, rural 10%'."""
+    counts = labels.value_counts(sort=True)
+    top = counts.head(MIX_SHOWN)
+    share = top.struct.field("count") / labels.len()
+    return pl.concat_str(
+        [top.struct.field(labels.meta.output_name()), pl.lit(" "), (share * 100).round(0).cast(pl.Int64), pl.lit("%")]
+    ).str.join(", ")
+
+
+def _top_categories(base: pl.DataFrame, kind: str, category_mix: pl.DataFrame) -> pl.DataFrame:
+    per_category = (
+        base.select("customer_id", pl.col(kind).alias("segment"))
+        .join(category_mix.select("customer_id", "category", pl.col("revenue_usd").cast(pl.Float64)), on="customer_id")
+        .group_by("segment", "category")
+        .agg(pl.col("revenue_usd").sum())
+        .filter(pl.col("revenue_usd") > 0)
+        .with_columns((pl.col("revenue_usd") / pl.col("revenue_usd").sum().over("segment")).alias("share"))
+        .sort("segment", "revenue_usd", "category", descending=[False, True, False])
+    )
+    return per_category.group_by("segment", maintain_order=True).agg(
+        pl.concat_str(["category", pl.lit(" "), (pl.col("share") * 100).round(0).cast(pl.Int64), pl.lit("%")])
+        .head(MIX_SHOWN)
+        .str.join(", ")
+        .alias("top_categories")
+    )
+
+
+def _preferred_channel(base: pl.DataFrame, kind: str, channel_mix: pl.DataFrame) -> pl.DataFrame:
+    return (
+        base.select("customer_id", pl.col(kind).alias("segment"))
+        .join(channel_mix.select("customer_id", "channel", "order_count"), on="customer_id")
+        .group_by("segment", "channel")
+        .agg(pl.col("order_count").sum())
+        .sort("segment", "order_count", "channel", descending=[False, True, False])
+        .group_by("segment", maintain_order=True)
+        .agg(pl.col("channel").first().alias("preferred_channel"))
+    )
+
+
+def _summary(kind: str) -> pl.Expr:
+    """A one-line description from the segment's own figures, for segments no rule describes."""
+    parts = [
+        pl.lit(f"{kind.replace('_', ' ').capitalize()} '"),
+        pl.col("segment"),
+        pl.lit("': "),
+        (pl.col("customer_share") * 100).round(1).cast(pl.String),
+        pl.lit("% of customers and "),
+        (pl.col("revenue_share") * 100).round(1).cast(pl.String),
+        pl.lit("% of revenue"),
+        pl.when(pl.col("top_categories").is_not_null())
+        .then(pl.concat_str(pl.lit("; buys "), pl.col("top_categories")))
+        .otherwise(pl.lit("")),
+        pl.when(pl.col("preferred_channel").is_not_null())
+        .then(pl.concat_str(pl.lit("; mostly by "), pl.col("preferred_channel")))
+        .otherwise(pl.lit("")),
+        pl.lit("."),
+    ]
+    return pl.concat_str(parts)
+
+
+def segment_profiles(
+    segments: pl.DataFrame,
+    features: pl.DataFrame,
+    clv: pl.DataFrame,
+    category_mix: pl.DataFrame | None = None,
+    channel_mix: pl.DataFrame | None = None,
+    persona_descriptions: pl.DataFrame | None = None,
+    *,
+    kinds: Mapping[str, Sequence[str] | None] = SEGMENT_KINDS,
+    config: SegmentationConfig | None = None,
+) -> pl.DataFrame:
+    """Summarise each segment of each kind: size, shares, CLV, order value, categories, channel, composition.
+
+    ``segments`` has customer_id and one column per kind in ``kinds``; ``features`` has
+    customer_id, order_count, revenue_usd, age_years and income_usd; ``clv`` has customer_id
+    and clv_usd; the mixes are the `fct_customer_category_mix` and `fct_customer_channel_mix`
+    marts; ``persona_descriptions`` has persona and description. Within a kind, the customers
+    of all segments add up to the customer count. Shares are of all customers and all revenue.
     """
+    config = config or default_config()
+    missing = [kind for kind in kinds if kind not in segments.columns]
+    if missing:
+        raise ValueError(f"segment columns missing from the customer segments: {', '.join(missing)}")
+    empty_categories = pl.DataFrame(schema={"customer_id": pl.String, "category": pl.String, "revenue_usd": pl.Float64})
+    empty_channels = pl.DataFrame(schema={"customer_id": pl.String, "channel": pl.String, "order_count": pl.Int64})
+    category_mix = category_mix if category_mix is not None else empty_categories
+    channel_mix = channel_mix if channel_mix is not None else empty_channels
+    wanted = [c for c in ("order_count", "revenue_usd", "age_years", "income_usd") if c in features.columns]
     base = (
-        segments.join(features.select("customer_id", "order_count", "revenue_usd"), on="customer_id", how="left")
+        segments.join(features.select("customer_id", *wanted), on="customer_id", how="left")
         .join(clv.select("customer_id", "clv_usd"), on="customer_id", how="left")
-        .with_columns(pl.col("revenue_usd").cast(pl.Float64).fill_null(0.0), pl.col("order_count").fill_null(0))
+        .with_columns(
+            pl.col("revenue_usd").cast(pl.Float64).fill_null(0.0),
+            pl.col("order_count").fill_null(0),
+            *(pl.lit(None, dtype=pl.Float64).alias(c) for c in ("age_years", "income_usd") if c not in wanted),
+        )
     )
     total_customers = base.height
     total_revenue = float(base["revenue_usd"].sum())
+    descriptions = rule_descriptions(config)
+    if persona_descriptions is not None:
+        descriptions.update({("persona", p): d for p, d in persona_descriptions.iter_rows()})
     frames = []
-    for kind, labels in SEGMENT_KINDS.items():
-        order = pl.DataFrame({"segment": list(labels), "segment_order": list(range(len(labels)))})
+    for kind_order, (kind, labels) in enumerate(kinds.items()):
+        composition = [
+            _mix_text(pl.col(column)).alias(name) if column in base.columns else pl.lit(None, pl.String).alias(name)
+            for name, column in COMPOSITION.items()
+        ]
         grouped = base.group_by(pl.col(kind).alias("segment")).agg(
             pl.len().alias("customers"),
             pl.col("revenue_usd").sum().alias("revenue_usd"),
             pl.col("order_count").sum().alias("orders"),
             pl.col("clv_usd").mean().alias("avg_clv_usd"),
             pl.col("clv_usd").sum().alias("total_clv_usd"),
+            pl.col("age_years").cast(pl.Float64).median().alias("median_age_years"),
+            pl.col("income_usd").cast(pl.Float64).median().alias("median_income_usd"),
+            *composition,
         )
-        frames.append(grouped.join(order, on="segment", how="left").with_columns(pl.lit(kind).alias("segment_kind")))
-    profiles = pl.concat(frames).with_columns(
-        (pl.col("customers") / total_customers).alias("customer_share"),
-        (pl.col("revenue_usd") / total_revenue if total_revenue else pl.lit(0.0)).alias("revenue_share"),
-        pl.when(pl.col("orders") > 0).then(pl.col("revenue_usd") / pl.col("orders")).alias("avg_order_value_usd"),
-    )
-    descriptions = pl.DataFrame(
-        {
-            "segment_kind": [k for k, _ in DESCRIPTIONS],
-            "segment": [s for _, s in DESCRIPTIONS],
-            "description": list(DESCRIPTIONS.values()),
-        }
-    )
-    kind_order = pl.DataFrame({"segment_kind": list(SEGMENT_KINDS), "kind_order": list(range(len(SEGMENT_KINDS)))})
+        order = pl.DataFrame({"segment": list(labels or ()), "segment_order": list(range(len(labels or ())))})
+        order = order.cast({"segment": pl.String, "segment_order": pl.Int64})
+        frame = (
+            grouped.join(_top_categories(base, kind, category_mix), on="segment", how="left")
+            .join(_preferred_channel(base, kind, channel_mix), on="segment", how="left")
+            .join(order, on="segment", how="left")
+            .with_columns(
+                pl.lit(kind).alias("segment_kind"),
+                pl.lit(kind_order).alias("kind_order"),
+                (pl.col("customers") / total_customers).alias("customer_share"),
+                (pl.col("revenue_usd") / total_revenue if total_revenue else pl.lit(0.0)).alias("revenue_share"),
+                pl.when(pl.col("orders") > 0)
+                .then(pl.col("revenue_usd") / pl.col("orders"))
+                .alias("avg_order_value_usd"),
+            )
+        )
+        known = pl.DataFrame(
+            {
+                "segment": [s for k, s in descriptions if k == kind],
+                "rule_description": [d for (k, _), d in descriptions.items() if k == kind],
+            },
+            schema={"segment": pl.String, "rule_description": pl.String},
+        )
+        frame = frame.join(known, on="segment", how="left").with_columns(
+            pl.coalesce("rule_description", _summary(kind)).alias("description")
+        )
+        frames.append(frame)
     return (
-        profiles.join(descriptions, on=["segment_kind", "segment"], how="left")
-        .join(kind_order, on="segment_kind")
-        .sort("kind_order", "segment_order", "segment")
-        .select(
-            "segment_kind",
+        pl.concat(frames, how="diagonal_relaxed")
+        # open vocabularies (no configured order) list their largest segments first
+        .sort(
+            "kind_order",
+            "segment_order",
+            pl.col("customers"),
             "segment",
-            "customers",
-            "customer_share",
-            "revenue_usd",
-            "revenue_share",
-            "orders",
-            "avg_order_value_usd",
-            "avg_clv_usd",
-            "total_clv_usd",
-            "description",
+            descending=[False, False, True, False],
+            nulls_last=True,
         )
+        .select(PROFILE_COLUMNS)
     )
