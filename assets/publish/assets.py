@@ -18,6 +18,7 @@ from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETE
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
+from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, next_version, record
 from assets.publish.mirror import mirror_published
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
@@ -73,6 +74,17 @@ def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
 )
 def published_segments(context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication):
     """Write every published table into a new version file, export audiences, switch analysts to it."""
+    if publication.version:
+        # `segments refresh` holds the refresh lock for the whole run and chose this version
+        yield from _publish(context, warehouse, publication)
+        return
+    # a run launched from Dagster itself: take the lock for the publication, so it cannot
+    # interleave with a CLI refresh or rollback of the same warehouse
+    with refresh_lock(publication.store.lock_file, wait=True, purpose=f"publication of run {context.run_id}"):
+        yield from _publish(context, warehouse, publication)
+
+
+def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication):
     store = publication.store
     selections = parse_selections(publication.audiences, SEGMENT_KINDS)
     logged_here = publication.version == 0  # outside `segments refresh` (e.g. `dagster dev`): log it ourselves

@@ -14,6 +14,7 @@ can open them; see the README's analyst section.
 
 import os
 import re
+import shutil
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -97,12 +98,14 @@ class PublishedStore:
         _fsync_dir(self.root)
 
     def prune(self, keep: int) -> list[int]:
-        """Delete all but the newest ``keep`` version files (never the current one); return the deleted."""
+        """Delete all but the newest ``keep`` versions (never the current one) with their exports and Data Docs."""
         current = self.current_version()
         versions = self.versions()
         doomed = [v for v in versions[: max(len(versions) - keep, 0)] if v != current]
         for version in doomed:
             self.version_file(version).unlink(missing_ok=True)
+            for folder in (self.exports_dir, self.data_docs_dir):
+                shutil.rmtree(folder / f"v{version:06d}", ignore_errors=True)
         return doomed
 
 

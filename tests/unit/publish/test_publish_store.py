@@ -61,10 +61,13 @@ def test_switching_back_to_a_kept_version_and_pruning_old_ones(tmp_path):
     store = PublishedStore(tmp_path / "published")
     for version, label in enumerate(["a", "b", "c"], start=1):
         publish(store, version, label)
+    (store.exports_dir / "v000001" / "rfm_segment").mkdir(parents=True)
+    (store.exports_dir / "v000002").mkdir(parents=True)
     store.switch_to(2)
     assert store.current_version() == 2
     assert store.prune(keep=1) == [1]
     assert store.versions() == [2, 3]
+    assert sorted(p.name for p in store.exports_dir.iterdir()) == ["v000002"]
 
 
 def test_store_sits_beside_the_warehouse(tmp_path):
