@@ -167,7 +167,8 @@ def describe_personas(matrix: FeatureMatrix, clusters: np.ndarray, x: np.ndarray
             centre = np.where(observed[members].any(axis=0), np.nansum(x[members], axis=0), np.nan)
             centre = centre / np.maximum(observed[members].sum(axis=0), 1)
         gap = np.nan_to_num(centre / sd_scale, nan=0.0)  # x has overall mean 0
-        order = np.argsort(-np.abs(gap), kind="stable")
+        # rounded, so that features equally far off keep the feature order whatever the summation noise
+        order = np.argsort(-np.round(np.abs(gap), 6), kind="stable")
         phrases = []
         for i in order:
             feature: Feature = matrix.features[i]
@@ -216,7 +217,9 @@ def assign_personas(matrix: FeatureMatrix, settings: PersonaSettings) -> tuple[p
 
 def persona_descriptions(matrix: FeatureMatrix, personas: pl.DataFrame, settings: PersonaSettings) -> pl.DataFrame:
     """Describe given persona labels (customer_id, persona) from the features: persona, description."""
-    aligned = pl.DataFrame({"customer_id": matrix.customer_ids}).join(personas, on="customer_id", how="left")
+    aligned = pl.DataFrame({"customer_id": matrix.customer_ids}).join(
+        personas, on="customer_id", how="left", maintain_order="left"
+    )
     names = sorted(aligned["persona"].drop_nulls().unique().to_list())
     if not names:
         return pl.DataFrame(schema={"persona": pl.String, "description": pl.String})

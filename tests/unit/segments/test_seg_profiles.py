@@ -104,7 +104,10 @@ def test_persona_descriptions_are_used_when_given(inputs):
     segments = segments.with_columns(pl.Series("persona", ["Gamers", "Gamers", "Gardeners", "Gardeners"]))
     described = pl.DataFrame({"persona": ["Gamers", "Gardeners"], "description": ["Play a lot.", "Dig a lot."]})
     profiles = segment_profiles(segments, *rest, described, kinds={"persona": None})
-    assert dict(profiles.select("segment", "description").iter_rows()) == {"Gamers": "Play a lot.", "Gardeners": "Dig a lot."}
+    assert dict(profiles.select("segment", "description").iter_rows()) == {
+        "Gamers": "Play a lot.",
+        "Gardeners": "Dig a lot.",
+    }
 
 
 def test_a_missing_segment_column_is_named(inputs):

@@ -1,0 +1,75 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assets.segments.config import DEFAULT_PATH, SegmentationConfigError, default_config, parse_config, read_config
+
+
+@pytest.fixture
+def raw() -> dict:
+    return yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_configuration_loads():
+    config = default_config()
+    assert [b.label for b in config.age_bands][-1] == "65+"
+    assert config.age_bands[-1].below is None
+    assert len(config.rfm_rules) == 11
+    assert config.persona.k is None and config.persona.k_range == (3, 10)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda r: r.pop("age_bands"), "age_bands: expected a list of bands"),
+        (
+            lambda r: r["age_bands"][2].update(below=20),
+            r"age_bands\[2\].below: 20 must be above the previous band's 35",
+        ),
+        (
+            lambda r: r["age_bands"][1].pop("below"),
+            r"age_bands\[1\].below: missing \(only the last band is open-ended\)",
+        ),
+        (
+            lambda r: r["income_bands"][-1].update(below=1e6),
+            r"income_bands\[4\].below: the last band must be open-ended",
+        ),
+        (lambda r: r["age_bands"][0].update(label=7), r"age_bands\[0\].label: expected text, got 7"),
+        (lambda r: r["psychographic"].update(min_z="high"), "psychographic.min_z: expected a number, got 'high'"),
+        (lambda r: r["persona"].update(k="many"), "persona.k: expected a whole number of personas or `auto`"),
+        (lambda r: r["persona"].update(k_range=[5, 2]), r"persona.k_range: expected \[lowest, highest\]"),
+        (lambda r: r["persona"]["weights"].update(lifestyle=1.0), "persona.weights.lifestyle: unknown feature group"),
+        (lambda r: r["rfm_segments"][0].update(fm=[3, 5]), "rfm_segments: RFM cell R5 FM3 is in both"),
+        (lambda r: r["rfm_segments"].pop(0), "rfm_segments: RFM cells without a segment: R5 FM4, R5 FM5"),
+        (
+            lambda r: r["rfm_segments"][1].update(recency=[0, 4]),
+            r"rfm_segments\[1\].recency: expected \[low, high\] scores",
+        ),
+        (lambda r: r["value_tiers"]["tiers"][1].update(top_share=0.005), r"value_tiers.tiers\[1\].top_share"),
+        (lambda r: r["life_stages"]["rules"][0].update(has_children="yes"), r"life_stages.rules\[0\].has_children"),
+        (lambda r: r["urbanicities"].append(3), "urbanicities: expected a list of urbanicity labels"),
+        (lambda r: r["churn_risk"][1].update(label="High"), "churn_risk: label 'High' appears twice"),
+    ],
+)
+def test_a_wrong_value_is_named_by_its_key(raw, edit, message):
+    edit(raw)
+    with pytest.raises(SegmentationConfigError, match=message):
+        parse_config(raw, "segmentation.yaml")
+
+
+def test_a_file_that_is_not_yaml_names_the_file(tmp_path: Path):
+    path = tmp_path / "segmentation.yaml"
+    path.write_text("age_bands: [unclosed\n", encoding="utf-8")
+    with pytest.raises(SegmentationConfigError, match=f"{path}: not valid YAML"):
+        read_config(path)
+
+
+def test_an_edited_file_changes_the_settings(tmp_path: Path, raw):
+    raw["persona"]["k"] = 4
+    raw["age_bands"] = [{"label": "young", "below": 40}, {"label": "old"}]
+    path = tmp_path / "segmentation.yaml"
+    path.write_text(yaml.safe_dump(raw), encoding="utf-8")
+    config = read_config(path)
+    assert config.persona.k == 4
+    assert [(b.label, b.below) for b in config.age_bands] == [("young", 40.0), ("old", None)]
