@@ -77,6 +77,9 @@ def segment_profiles_suite() -> gx.ExpectationSuite:
             gxe.ExpectColumnValuesToBeBetween(column="customers", min_value=1),
             gxe.ExpectColumnValuesToBeBetween(column="customer_share", min_value=0, max_value=1),
             gxe.ExpectColumnValuesToBeBetween(column="revenue_share", min_value=0, max_value=1),
+            gxe.ExpectColumnValuesToNotBeNull(column="segment"),
+            gxe.ExpectColumnValuesToBeBetween(column="total_clv_usd", min_value=0),
+            gxe.ExpectColumnValuesToBeBetween(column="median_age_years", min_value=0, max_value=130),
             gxe.ExpectColumnValuesToNotBeNull(column="description"),
         ],
     )
