@@ -80,7 +80,6 @@ def run_refresh(
     running, or with ``wait`` waits for it. ``publication`` overrides `Publication` settings
     (drift thresholds, audiences, storage version).
     """
-    prepare_dbt_manifest()
     warehouse = Path(warehouse).resolve()
     landing = Path(landing).resolve()
     config_file = Path(config_file).resolve() if config_file else None
@@ -91,6 +90,7 @@ def run_refresh(
         attempt.published_version = store.current_version()
         record(store.log_file, attempt)
         try:
+            prepare_dbt_manifest()
             attempt.input_files = input_files(landing, config_file)
             heal_mirror(warehouse, store)
             settings = Publication(path=str(store.root), version=attempt.version, **(publication or {}))
