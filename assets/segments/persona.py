@@ -13,9 +13,9 @@ with the highest silhouette on the customers with every feature observed (all cu
 few have every feature), on a seeded sample of at most `silhouette_sample` of them.
 
 Names. A persona's centre is compared with the overall mean feature by feature (in sd); the
-features furthest off, named by their phrases, make the name ("Older, garden buyers, phone
-orders") and the description gives the values. Personas are numbered by size, largest first, so
-a refresh on similar data gives the same names.
+features furthest off, named by their phrases in feature order, make the name ("Older, garden
+buyers, phone orders") and the description gives the values. Personas are numbered by size,
+largest first, so a refresh on similar data gives the same names.
 """
 
 from __future__ import annotations
@@ -169,13 +169,15 @@ def describe_personas(matrix: FeatureMatrix, clusters: np.ndarray, x: np.ndarray
         gap = np.nan_to_num(centre / sd_scale, nan=0.0)  # x has overall mean 0
         # rounded, so that features equally far off keep the feature order whatever the summation noise
         order = np.argsort(-np.round(np.abs(gap), 6), kind="stable")
-        phrases = []
+        chosen: list[int] = []
         for i in order:
             feature: Feature = matrix.features[i]
-            if abs(gap[i]) < 0.25 or len(phrases) == named_features:
+            if abs(gap[i]) < 0.25 or len(chosen) == named_features:
                 break
             if gap[i] > 0 or feature.names_persona:
-                phrases.append(feature.high if gap[i] > 0 else feature.low)
+                chosen.append(int(i))
+        # in feature order, so a persona keeps its name when its top features merely swap places
+        phrases = [matrix.features[i].high if gap[i] > 0 else matrix.features[i].low for i in sorted(chosen)]
         name = ", ".join(phrases) or "Typical customers"
         name = name[0].upper() + name[1:]
         used[name] = used.get(name, 0) + 1
