@@ -75,23 +75,35 @@ def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
 def published_segments(context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication):
     """Write every published table into a new version file, export audiences, switch analysts to it."""
     if publication.version:
-        # `segments refresh` holds the refresh lock for the whole run and chose this version
-        yield from _publish(context, warehouse, publication)
+        # `segments refresh` holds the refresh lock for the whole run, chose this version and logs the attempt
+        _, results = _publish(context, warehouse, publication, publication.version)
+        yield from results
         return
-    # a run launched from Dagster itself: take the lock for the publication, so it cannot
-    # interleave with a CLI refresh or rollback of the same warehouse
-    with refresh_lock(publication.store.lock_file, wait=True, purpose=f"publication of run {context.run_id}"):
-        yield from _publish(context, warehouse, publication)
+    # a run launched from Dagster itself: take the lock for the publication, so it cannot interleave
+    # with a CLI refresh or rollback of the same warehouse, and log the attempt here
+    store = publication.store
+    with refresh_lock(store.lock_file, wait=True, purpose=f"publication of run {context.run.run_id}"):
+        attempt = Attempt(version=next_version(store.log_file, store.versions()), run_id=context.run.run_id)
+        record(store.log_file, attempt)
+        try:
+            counts, results = _publish(context, warehouse, publication, attempt.version)
+        except Exception as exc:
+            attempt.status, attempt.message, attempt.finished_at = "failed", str(exc), datetime.now(UTC)
+            record(store.log_file, attempt)
+            raise
+        attempt.status, attempt.published, attempt.published_version = "published", True, attempt.version
+        attempt.finished_at, attempt.row_counts = datetime.now(UTC), counts
+        record(store.log_file, attempt)
+    yield from results
 
 
-def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication):
+def _publish(
+    context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication, version: int
+) -> tuple[dict[str, int], list[dg.MaterializeResult]]:
     store = publication.store
     selections = parse_selections(publication.audiences, SEGMENT_KINDS)
-    logged_here = publication.version == 0  # outside `segments refresh` (e.g. `dagster dev`): log it ourselves
-    version = publication.version or next_version(store.log_file, store.versions())
-    attempt = Attempt(version=version, run_id=context.run_id)
-    if logged_here or not store.log_file.exists():
-        record(store.log_file, attempt)
+    if not store.log_file.exists():  # the version's publish_log view reads it
+        record(store.log_file, Attempt(version=version, run_id=context.run.run_id))
     published_at = datetime.now(UTC)
     previous = store.current_version()
     with warehouse.connect() as con:
@@ -120,13 +132,9 @@ def _publish(context: dg.AssetExecutionContext, warehouse: Warehouse, publicatio
         context.log.warning(f"{PAUSE_BEFORE_SWITCH}={pause}: waiting before switching to version {version}")
         time.sleep(pause)
     store.switch_to(version)
-    if logged_here:
-        attempt.status, attempt.published, attempt.published_version = "published", True, version
-        attempt.finished_at, attempt.row_counts = datetime.now(UTC), counts
-        record(store.log_file, attempt)
     pruned = store.prune(publication.keep_versions)
     context.log.info(f"published version {version} to {store.current}; removed old versions {pruned or 'none'}")
-    yield from _results(store, version, previous, counts, exported)
+    return counts, list(_results(store, version, previous, counts, exported))
 
 
 def _write_version(
