@@ -2,11 +2,18 @@ from dataclasses import replace
 
 import numpy as np
 import polars as pl
+import pytest
 from seg_frames import customers, no_purchases
 from sklearn.metrics import adjusted_rand_score
 
 from assets.segments.config import default_config
-from assets.segments.persona import SINGLE_PERSONA, assign_personas, fit_personas, persona_descriptions
+from assets.segments.persona import (
+    SINGLE_PERSONA,
+    assign_personas,
+    fit_personas,
+    persona_descriptions,
+    standardise,
+)
 from assets.segments.persona_features import persona_features
 
 CONFIG = default_config()
@@ -115,3 +122,29 @@ def test_one_customer_gets_the_single_persona():
     personas, described, fit = assign_personas(matrix, CONFIG.persona)
     assert personas["persona"].to_list() == [SINGLE_PERSONA]
     assert fit.k == 1 and described.height == 1
+
+
+def test_features_leave_behaviour_missing_without_purchases_and_drop_columns_without_spread():
+    features, categories, channels, _ = shop()
+    matrix = persona_features(features, categories, channels, CONFIG)
+    columns = [f.column for f in matrix.features]
+    # everybody is married, childless, urban and spends 50 USD an order in the tiny shop
+    assert not {"married", "children_count", "urbanicity_rank", "avg_order_value_usd"} & set(columns)
+    assert {"age_years", "income_usd", "category_garden", "channel_phone"} <= set(columns)
+    prospect = matrix.customer_ids.to_list().index("g0_29")
+    behaviour = [i for i, f in enumerate(matrix.features) if f.group == "behavioural"]
+    assert np.isnan(matrix.values[prospect, behaviour]).all()
+    assert not np.isnan(matrix.values[prospect, columns.index("age_years")])
+    # money enters the model as a log and the description in dollars
+    income = columns.index("income_usd")
+    assert np.allclose(np.expm1(matrix.values[:, income]), matrix.display[:, income])
+
+
+def test_each_feature_group_weighs_its_weight_whatever_its_size():
+    features, categories, channels, _ = shop()
+    matrix = persona_features(features, categories, channels, CONFIG)
+    x = standardise(matrix, {"demographic": 1.0, "behavioural": 2.0, "psychographic": 1.0})
+    for group, weight in (("demographic", 1.0), ("behavioural", 2.0)):
+        members = [i for i, f in enumerate(matrix.features) if f.group == group]
+        # summed variance of a group's standardised columns = weight squared
+        assert np.nansum(np.nanvar(x[:, members], axis=0)) == pytest.approx(weight**2)
