@@ -11,6 +11,7 @@ per_category as (
         count(*) as order_line_count,
         sum(line_amount_usd) as revenue_usd
     from order_lines
+    where not is_return
     group by 1, 2
 ),
 
