@@ -48,7 +48,31 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     return customer_features_dbt
 
 
+GENERATED_FOLDERS = ("target", "logs", "dbt_packages")
+
+
+def manifest_is_current() -> bool:
+    """True when the manifest is newer than every source file of the dbt project.
+
+    dbt's partial parsing cannot help here: the vars and the profile carry the warehouse path, and
+    either changing forces a full parse (several seconds). Skipping the parse when no model, macro,
+    seed, snapshot or setting changed saves that on every refresh but the first.
+    """
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return False
+    built = manifest.stat().st_mtime
+    for path in DBT_PROJECT_DIR.rglob("*"):
+        relative = path.relative_to(DBT_PROJECT_DIR)
+        if relative.parts[0] in GENERATED_FOLDERS or not path.is_file():
+            continue
+        if path.stat().st_mtime > built:
+            return False
+    return True
+
+
 def prepare_dbt_manifest() -> Path:
-    """Parse the dbt project so its manifest exists; cheap when nothing changed (partial parse)."""
-    dbt_project.preparer.prepare(dbt_project)
+    """Parse the dbt project so its manifest exists and matches the project's files."""
+    if not manifest_is_current():
+        dbt_project.preparer.prepare(dbt_project)
     return dbt_project.manifest_path
