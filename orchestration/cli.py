@@ -1,15 +1,14 @@
 """The `segments` command: generate sample feeds, refresh the warehouse, report the segments."""
 
 import argparse
+import contextlib
 import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from orchestration.resources import DEFAULT_LANDING, DEFAULT_WAREHOUSE
-
-REPORT_KINDS = ("rfm_segment", "value_tier", "churn_risk")
 
 
 def _add_paths(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +46,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = commands.add_parser("report", help="print the published segment profiles")
     _add_paths(report)
-    report.add_argument("--kind", choices=(*REPORT_KINDS, "all"), default="rfm_segment", help="which segments to show")
+    report.add_argument(
+        "--kind",
+        default="rfm_segment",
+        help="segment kind to show (a column of segments.customer_segments, e.g. rfm_segment, persona, "
+        "life_stage, value_tier), or 'all'",
+    )
 
     rollback = commands.add_parser("rollback", help="republish the version published before the current one")
     _add_paths(rollback)
@@ -149,15 +153,18 @@ def refresh(args: argparse.Namespace) -> int:
         "drift_warn_share_change": args.drift_warn,
         "drift_block_share_change": args.drift_block,
     }
+    log_file = args.warehouse.resolve().parent / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
+    log_file.parent.mkdir(parents=True, exist_ok=True)
     try:
-        result = run_refresh(
-            args.warehouse,
-            args.landing,
-            run_config,
-            config_file=args.config,
-            wait=args.wait,
-            publication={k: v for k, v in publication.items() if v is not None},
-        )
+        with log_file.open("w") as log, _quiet_unless(args.verbose, log):
+            result = run_refresh(
+                args.warehouse,
+                args.landing,
+                run_config,
+                config_file=args.config,
+                wait=args.wait,
+                publication={k: v for k, v in publication.items() if v is not None},
+            )
     except RefreshLocked as exc:
         print(f"Refresh refused: {exc}", file=sys.stderr)
         return 3
@@ -167,6 +174,8 @@ def refresh(args: argparse.Namespace) -> int:
         print(f"Refresh failed after {elapsed:.1f} s; the published tables were not changed.", file=sys.stderr)
         for line in problems:
             print(f"  - {line}", file=sys.stderr)
+        if not args.verbose:
+            print(f"dbt's output: {log_file}", file=sys.stderr)
         return 1
     from assets.publish.store import PublishedStore
 
@@ -180,6 +189,11 @@ def refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def _quiet_unless(verbose: bool, log: TextIO) -> contextlib.AbstractContextManager:
+    """dbt's progress lines (printed by dagster-dbt to stdout) go to ``log`` unless ``verbose``."""
+    return contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
+
+
 def report(args: argparse.Namespace) -> int:
     """Print the published profiles, reading the published file read-only as an analyst would."""
     import duckdb
@@ -190,9 +204,18 @@ def report(args: argparse.Namespace) -> int:
     if not published.exists():
         print(f"Nothing published at {published} yet: run `segments refresh` first.", file=sys.stderr)
         return 1
-    kinds = REPORT_KINDS if args.kind == "all" else (args.kind,)
     con = duckdb.connect(str(published), read_only=True)
     try:
+        available = [
+            row[0]
+            for row in con.execute(
+                "select segment_kind from segments.segment_profiles group by segment_kind order by min(rowid)"
+            ).fetchall()
+        ]
+        kinds = available if args.kind == "all" else [args.kind]
+        if args.kind != "all" and args.kind not in available:
+            print(f"No segment kind {args.kind!r}; the published kinds are {', '.join(available)}.", file=sys.stderr)
+            return 2
         for kind in kinds:
             rows = con.execute(
                 "select segment, customers, customer_share, revenue_share, avg_clv_usd "
@@ -267,8 +290,9 @@ def demo(args: argparse.Namespace) -> int:
     from assets.publish.store import PublishedStore
 
     print(f"\nPublished tables (open read-only): {PublishedStore.beside(args.warehouse).current}\n")
-    args.kind = "rfm_segment"
-    report(args)
+    for kind in ("rfm_segment", "persona"):
+        args.kind = kind
+        report(args)
     print("Browse the asset graph:  uv run dagster dev   (then open http://localhost:3000)")
     return 0
 

@@ -35,3 +35,18 @@ def test_share_changes_pass_warn_or_block(largest, passed, severity):
     moves = result.metadata["largest_moves"].value
     assert moves[0]["segment"] == "Lost"
     assert result.metadata["compared_with_version"].value == 4
+
+
+def test_a_renamed_persona_warns_but_does_not_block():
+    renamed = pl.DataFrame(
+        {
+            "segment_kind": ["persona", "persona", "rfm_segment"],
+            "segment": ["Young, app orders", "Young, app and web orders", "Lost"],
+            "previous_share": [0.4, 0.0, 0.1],
+            "share": [0.0, 0.4, 0.12],
+            "share_change": [0.4, 0.4, 0.02],
+        }
+    )
+    result = drift_result(renamed, previous_version=4, warn_above=0.05, block_above=0.25)
+    assert result.passed is False
+    assert result.severity == dg.AssetCheckSeverity.WARN
