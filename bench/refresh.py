@@ -8,6 +8,7 @@ subprocess). Work happens in a temporary folder unless --workdir is given.
 """
 
 import argparse
+import contextlib
 import resource
 import sys
 import tempfile
@@ -57,7 +58,9 @@ def main() -> int:
 
     began = time.perf_counter()
     instance = dg.DagsterInstance.ephemeral()
-    result = run_refresh(warehouse, landing, instance=instance)
+    # dbt's progress lines would bury the figures: keep them in the work folder
+    with (workdir / "dbt.log").open("w") as log, contextlib.redirect_stdout(log):
+        result = run_refresh(warehouse, landing, instance=instance)
     refresh_s = time.perf_counter() - began
     if not result.success:
         print("refresh failed:", *failures(result), sep="\n  ", file=sys.stderr)
