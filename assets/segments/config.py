@@ -56,6 +56,7 @@ class PersonaSettings:
     weights: dict[str, float]
     silhouette_sample: int
     distinguishing_features: int
+    fit_sample: int = 50_000  # customers k-means is fitted on, at most; the rest join their nearest persona
 
 
 @dataclass(frozen=True)
@@ -236,7 +237,17 @@ def _persona(r: _Reader, raw: Any) -> PersonaSettings:
         weights={group: weights.get(group, 1.0) for group in FEATURE_GROUPS},
         silhouette_sample=r.get(raw, "silhouette_sample", "persona", int),
         distinguishing_features=r.get(raw, "distinguishing_features", "persona", int),
+        fit_sample=_fit_sample(r, raw),
     )
+
+
+def _fit_sample(r: _Reader, raw: Any) -> int:
+    value = r.get(raw, "fit_sample", "persona", int, optional=True)
+    if value is None:
+        return PersonaSettings.fit_sample
+    if value < 1_000:
+        raise r.fail("persona.fit_sample", f"must be at least 1000 customers, got {value}")
+    return value
 
 
 def parse_config(raw: Any, source: str = "segmentation.yaml") -> SegmentationConfig:

@@ -40,6 +40,7 @@ def test_the_shipped_configuration_loads():
         (lambda r: r["persona"].update(k="many"), "persona.k: expected a whole number of personas or `auto`"),
         (lambda r: r["persona"].update(k_range=[5, 2]), r"persona.k_range: expected \[lowest, highest\]"),
         (lambda r: r["persona"]["weights"].update(lifestyle=1.0), "persona.weights.lifestyle: unknown feature group"),
+        (lambda r: r["persona"].update(fit_sample=10), "persona.fit_sample: must be at least 1000 customers"),
         (lambda r: r["rfm_segments"][0].update(fm=[3, 5]), "rfm_segments: RFM cell R5 FM3 is in both"),
         (lambda r: r["rfm_segments"].pop(0), "rfm_segments: RFM cells without a segment: R5 FM4, R5 FM5"),
         (

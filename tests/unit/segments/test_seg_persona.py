@@ -54,6 +54,14 @@ def test_the_same_seed_gives_the_same_personas_and_cluster_0_is_the_largest():
     assert list(sizes) == sorted(sizes, reverse=True)
 
 
+def test_many_customers_are_fitted_on_a_sample_and_all_join_the_nearest_persona():
+    x, truth = blobs(per_cluster=1_000)
+    sampled = fit_personas(x, replace(SETTINGS, fit_sample=800))
+    assert sampled.k == 4 and sampled.clusters.shape == truth.shape
+    assert adjusted_rand_score(truth, sampled.clusters) > 0.95
+    assert adjusted_rand_score(fit_personas(x, SETTINGS).clusters, sampled.clusters) > 0.95
+
+
 def test_a_fixed_k_is_used_as_configured():
     x, _ = blobs()
     fit = fit_personas(x, replace(SETTINGS, k=3))
