@@ -15,6 +15,7 @@ import dagster as dg
 
 from assets.clv.assets import clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
+from assets.ingest.config import REFRESH_KEYS
 from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, mark_abandoned, next_version, record
 from assets.publish.mirror import mirror_published, mirrored_version
@@ -31,14 +32,8 @@ CANDIDATE_TABLES = (
     "clv_backtest",
 )
 
-CLV_SETTINGS = (
-    "time_unit",
-    "calibration_end",
-    "horizon_months",
-    "monthly_discount_rate",
-    "purchase_model",
-    "backtest_holdout_days",
-)
+# every refresh setting but the as-of date configures the CLV asset and its backtest
+CLV_SETTINGS = tuple(key for key in REFRESH_KEYS if key != "as_of")
 
 
 def refresh_run_config(settings: dict[str, Any] | None = None, *, log_level: str = "WARNING") -> dict[str, Any]:
