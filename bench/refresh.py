@@ -66,13 +66,14 @@ def main() -> int:
         print("refresh failed:", *failures(result), sep="\n  ", file=sys.stderr)
         return 1
 
-    print(f"customers {summary.customers:,}  purchase lines {summary.purchase_lines:,}  workdir {workdir}")
-    print(f"{'stage':<40}{'seconds':>10}")
-    print(f"{'generate sample feeds':<40}{generate_s:>10.1f}")
     steps = step_seconds(instance, result.run_id)
+    width = max(len(step) for step in steps) + 4
+    print(f"customers {summary.customers:,}  purchase lines {summary.purchase_lines:,}  workdir {workdir}")
+    print(f"{'stage':<{width}}{'seconds':>10}")
+    print(f"{'generate sample feeds':<{width}}{generate_s:>10.1f}")
     for step, seconds in sorted(steps.items(), key=lambda item: -item[1]):
-        print(f"  {step:<38}{seconds:>10.1f}")
-    print(f"{'refresh (whole run, in process)':<40}{refresh_s:>10.1f}")
+        print(f"  {step:<{width - 2}}{seconds:>10.1f}")
+    print(f"{'refresh (whole run, in process)':<{width}}{refresh_s:>10.1f}")
     print(
         f"peak RSS: this process {peak_rss_mb(resource.RUSAGE_SELF):,.0f} MB, "
         f"largest child (dbt) {peak_rss_mb(resource.RUSAGE_CHILDREN):,.0f} MB"
