@@ -13,6 +13,7 @@ import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
 from assets.features.dbt import CUSTOMER_FEATURES
+from assets.ingest.assets import WAREHOUSE_POOL
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table
@@ -59,7 +60,9 @@ def _validate(
     return suite_check_result(validate_frame(build_suite(frame), frame, data_docs=docs))
 
 
-@dg.asset_check(asset=CUSTOMER_FEATURES, blocking=True, description="The customer_features suite passes.")
+@dg.asset_check(
+    asset=CUSTOMER_FEATURES, blocking=True, pool=WAREHOUSE_POOL, description="The customer_features suite passes."
+)
 def customer_features_pass_expectations(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
 ) -> dg.AssetCheckResult:
@@ -71,7 +74,7 @@ def customer_features_pass_expectations(
     return _validate(context, "marts", "dim_customer_features", warehouse, publication, suite)
 
 
-@dg.asset_check(asset=CUSTOMER_CLV, blocking=True, description="The customer_clv suite passes.")
+@dg.asset_check(asset=CUSTOMER_CLV, blocking=True, pool=WAREHOUSE_POOL, description="The customer_clv suite passes.")
 def customer_clv_passes_expectations(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
 ) -> dg.AssetCheckResult:
@@ -80,7 +83,9 @@ def customer_clv_passes_expectations(
     return _validate(context, CANDIDATE_SCHEMA, "customer_clv", warehouse, publication, lambda _: customer_clv_suite())
 
 
-@dg.asset_check(asset=CUSTOMER_SEGMENTS, blocking=True, description="The customer_segments suite passes.")
+@dg.asset_check(
+    asset=CUSTOMER_SEGMENTS, blocking=True, pool=WAREHOUSE_POOL, description="The customer_segments suite passes."
+)
 def customer_segments_pass_expectations(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
 ) -> dg.AssetCheckResult:
@@ -105,6 +110,7 @@ def _coverage_result(warehouse: Warehouse, table: str) -> dg.AssetCheckResult:
 @dg.asset_check(
     asset=CUSTOMER_SEGMENTS,
     blocking=True,
+    pool=WAREHOUSE_POOL,
     additional_deps=[CUSTOMER_FEATURES],
     description="Exactly one row per customer in the features: none lost, none added, none twice.",
 )
@@ -115,6 +121,7 @@ def customer_segments_cover_every_customer(warehouse: Warehouse) -> dg.AssetChec
 @dg.asset_check(
     asset=CUSTOMER_CLV,
     blocking=True,
+    pool=WAREHOUSE_POOL,
     additional_deps=[CUSTOMER_FEATURES],
     description="Exactly one row per customer in the features: none lost, none added, none twice.",
 )
@@ -122,7 +129,9 @@ def customer_clv_covers_every_customer(warehouse: Warehouse) -> dg.AssetCheckRes
     return _coverage_result(warehouse, "customer_clv")
 
 
-@dg.asset_check(asset=SEGMENT_PROFILES, blocking=True, description="The segment_profiles suite passes.")
+@dg.asset_check(
+    asset=SEGMENT_PROFILES, blocking=True, pool=WAREHOUSE_POOL, description="The segment_profiles suite passes."
+)
 def segment_profiles_pass_expectations(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
 ) -> dg.AssetCheckResult:
@@ -136,6 +145,7 @@ def segment_profiles_pass_expectations(
 @dg.asset_check(
     asset=SEGMENT_PROFILES,
     blocking=True,
+    pool=WAREHOUSE_POOL,
     additional_deps=[CUSTOMER_SEGMENTS],
     description="For each kind of segment, the profiles' customers add up to the customer count.",
 )

@@ -10,6 +10,7 @@ import dagster as dg
 import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA
+from assets.ingest.assets import WAREHOUSE_POOL
 from assets.publish.history import segment_shares, share_drift
 from assets.publish.store import open_published
 from assets.segments.assets import CUSTOMER_SEGMENTS
@@ -51,6 +52,7 @@ def drift_result(
 @dg.asset_check(
     asset=CUSTOMER_SEGMENTS,
     blocking=True,
+    pool=WAREHOUSE_POOL,
     description=(
         "Segment shares moved little since the published version: above the warning threshold the check "
         "warns, above the blocking threshold it fails and stops publication."

@@ -77,6 +77,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
         name=f"raw_{feed.name}_rows_are_conserved",
         description="Every file's rows read equal its rows loaded plus rows quarantined.",
         blocking=True,
+        pool=WAREHOUSE_POOL,
     )
     def _conserved(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
@@ -115,6 +116,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             "counted); more means a broken export."
         ),
         blocking=True,
+        pool=WAREHOUSE_POOL,
     )
     def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:
@@ -150,6 +152,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             "the other files load, and a failed file is retried on every refresh until it loads."
         ),
         blocking=True,
+        pool=WAREHOUSE_POOL,
     )
     def _all_loaded(warehouse: Warehouse) -> dg.AssetCheckResult:
         with warehouse.connect(read_only=True) as con:

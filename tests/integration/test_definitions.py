@@ -1,9 +1,13 @@
 """The code location loads, and its asset graph is one connected lineage: raw -> dbt -> polars -> published."""
 
+from pathlib import Path
+
 import dagster as dg
 import pytest
+import yaml
 
 from assets.features.dbt import prepare_dbt_manifest
+from assets.ingest.assets import WAREHOUSE_POOL
 from orchestration.definitions import build_definitions
 
 pytestmark = pytest.mark.integration
@@ -64,3 +68,14 @@ def test_every_asset_is_described_owned_and_kinded(asset_graph):
         assert spec.description, name
         assert spec.owners, name
         assert spec.kinds, name
+
+
+def test_one_run_at_a_time_touches_the_warehouse():
+    """Every step of the refresh is in the warehouse pool, and the project's dagster.yaml admits one run to it."""
+    job = build_definitions().resolve_job_def("refresh_job")
+    assert {node.name: node.pool for node in job.graph.node_defs if node.pool != WAREHOUSE_POOL} == {}
+
+    settings = yaml.safe_load((Path(__file__).parents[2] / "orchestration" / "dagster.yaml").read_text())
+    with dg.instance_for_test(overrides=settings) as instance:
+        pools = instance.get_concurrency_config().pool_config
+        assert (pools.pool_granularity.value, pools.default_pool_limit) == ("run", 1)
