@@ -293,7 +293,7 @@ def demo(args: argparse.Namespace) -> int:
     for kind in ("rfm_segment", "persona"):
         args.kind = kind
         report(args)
-    print("Browse the asset graph:  uv run dagster dev   (then open http://localhost:3000)")
+    print("Browse the asset graph:  ./scripts/ui   (dagster dev; then open http://localhost:3000)")
     return 0
 
 

@@ -7,3 +7,11 @@ if ! command -v uv >/dev/null 2>&1; then
     export PATH="$HOME/.local/bin:$PATH"
 fi
 uv sync --frozen --quiet
+
+# The Dagster home the demo and the UI share (runs, schedule and sensor state, asset history):
+# $DAGSTER_HOME, else data/dagster_home, with the project's instance settings copied in.
+use_dagster_home() {
+    export DAGSTER_HOME="${DAGSTER_HOME:-$PWD/data/dagster_home}"
+    mkdir -p "$DAGSTER_HOME"
+    cp orchestration/dagster.yaml "$DAGSTER_HOME/dagster.yaml"
+}
