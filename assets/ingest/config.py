@@ -13,9 +13,20 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import polars as pl
 import yaml
 
+from assets.ingest.config_values import (
+    FeedConfigError,
+    boolean,
+    check_refresh,
+    mapping,
+    single_character,
+    string_list,
+    text,
+)
 from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.validation import field_problem
 
 Format = Literal["csv", "whitespace", "parquet", "jsonl"]
 FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl")
@@ -48,10 +59,7 @@ REFRESH_KEYS = (
     "purchase_model",
     "backtest_holdout_days",
 )
-
-
-class FeedConfigError(ValueError):
-    """The feeds configuration is invalid; the message names the key and the valid choices."""
+__all__ = ["FeedConfigError", "FeedSource", "PipelineConfig", "default_config", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     """Read and check a feeds configuration file; folders are relative to `landing` (default: the file's folder)."""
     try:
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # ValueError: a YAML date such as 2024-13-01
         raise FeedConfigError(f"{path}: cannot read the feeds configuration ({exc})") from exc
     if not isinstance(document, dict):
         raise FeedConfigError(f"{path}: expected a mapping with the keys {', '.join(TOP_KEYS)}")
@@ -145,6 +153,7 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     if not isinstance(refresh, dict):
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
+    check_refresh(refresh, f"{path}: refresh")
     return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve())
 
 
@@ -164,18 +173,22 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     encoding = str(settings.get("encoding", "utf-8")).lower()
     if encoding not in ENCODINGS:
         raise FeedConfigError(f"{where}.encoding: '{encoding}' is not supported; use one of {', '.join(ENCODINGS)}")
-    header = settings.get("header", fmt != "whitespace")  # parquet and JSON lines name their columns
-    columns = settings.get("columns") or {}
-    constants = {str(k): str(v) for k, v in (settings.get("constants") or {}).items()}
+    header = boolean(settings, "header", where, fmt != "whitespace")  # parquet and JSON lines name their columns
+    columns = mapping(settings, "columns", where)
+    constants = {str(k): str(v) for k, v in mapping(settings, "constants", where).items()}
     fields = {f.name: f for f in feed.fields}
-    for kind, mapping in (("columns", columns), ("constants", constants)):
-        for name in mapping:
+    for kind, given in (("columns", columns), ("constants", constants)):
+        for name in given:
             if name not in fields:
                 raise FeedConfigError(
                     f"{where}.{kind}.{name}: unknown field of the {feed.name} feed; "
                     f"valid fields are {', '.join(fields)}"
                 )
     for name, column in columns.items():
+        if isinstance(column, bool) or not isinstance(column, (str, int)):
+            raise FeedConfigError(
+                f"{where}.columns.{name}: must be the file's column name or its 1-based position, got {column!r}"
+            )
         if isinstance(column, int) and column < 1:
             raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
         if isinstance(column, int) and fmt not in ("whitespace", "csv"):
@@ -200,7 +213,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     for group in feed.one_of:
         if not set(group) & (mapped | set(constants)):
             raise FeedConfigError(f"{where}.columns: map at least one of {', '.join(group)}")
-    required = tuple(str(name) for name in settings.get("required") or ())
+    required = string_list(settings, "required", where) or ()
     for name in required:
         if name not in fields:
             raise FeedConfigError(
@@ -208,25 +221,26 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
             )
         if name not in mapped | set(constants):
             raise FeedConfigError(f"{where}.required.{name}: a required field must be mapped to a column")
-    return_statuses = tuple(str(v).lower() for v in settings.get("return_statuses") or DEFAULT_RETURN_STATUSES)
+    return_statuses = tuple(
+        v.lower() for v in string_list(settings, "return_statuses", where) or DEFAULT_RETURN_STATUSES
+    )
     if "return_statuses" in settings and "status" not in fields:
         raise FeedConfigError(f"{where}.return_statuses: only the purchases feed has a status field")
-    timestamp_formats = tuple(settings.get("timestamp_formats") or DEFAULT_TIMESTAMP_FORMATS)
-    date_formats = tuple(settings.get("date_formats") or DEFAULT_DATE_FORMATS)
+    timestamp_formats = string_list(settings, "timestamp_formats", where) or DEFAULT_TIMESTAMP_FORMATS
+    date_formats = string_list(settings, "date_formats", where) or DEFAULT_DATE_FORMATS
     for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
         for fmt_string in formats:
             _check_format(str(fmt_string), f"{where}.{kind}")
-    delimiter = str(settings.get("delimiter", ","))
-    if fmt == "csv" and len(delimiter.encode()) != 1:
-        raise FeedConfigError(f"{where}.delimiter: must be one character, got '{delimiter}'")
-    folder = root / str(settings.get("folder", feed.name))
-    return FeedSource(
+    delimiter = single_character(settings, "delimiter", where, ",") or ","
+    folder = root / text(settings, "folder", where, feed.name)
+    default_glob = {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl"}.get(fmt, "*")
+    source = FeedSource(
         feed=feed,
         folder=folder,
-        glob=str(settings.get("glob", {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl"}.get(fmt, "*"))),
+        glob=text(settings, "glob", where, default_glob),
         format=fmt,
         delimiter=delimiter,
-        quote=settings.get("quote", '"'),
+        quote=single_character(settings, "quote", where, '"'),
         encoding=encoding,
         header=bool(header),
         columns=dict(columns),
@@ -236,6 +250,18 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         required=required,
         return_statuses=return_statuses,
     )
+    _check_constants(source, where)
+    return source
+
+
+def _check_constants(source: FeedSource, where: str) -> None:
+    """A constant must pass its field's own rules (type, currency code, sign), as every row's value would."""
+    fields = {f.name: f for f in source.feed.fields}
+    for name, value in source.constants.items():
+        row = pl.DataFrame({f: [value if f == name else None] for f in fields}, schema=dict.fromkeys(fields, pl.String))
+        problem = row.select(field_problem(fields[name], source, datetime.now())).item()
+        if problem is not None:
+            raise FeedConfigError(f"{where}.constants.{name}: {problem.removeprefix(f'{name}: ')}")
 
 
 def _check_format(fmt: str, where: str) -> None:

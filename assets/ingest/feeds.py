@@ -34,8 +34,6 @@ class Field:
     """Contact details are normalised and stored as `<name>_hmac`; see `assets.ingest.pii`."""
     keep_raw: bool = True
     """Whether the normalised value itself is stored too (emails are, for consented audience exports)."""
-    formula_checked: bool = False
-    """Free text that spreadsheets would evaluate when it starts with `=`, `@`, `+` or `-`."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,7 @@ PURCHASES = Feed(
         Field("customer_id", required=True),
         Field("ordered_at", "timestamp", required=True, not_in_future=True),
         Field("product_id"),
-        Field("category", formula_checked=True),
+        Field("category"),
         Field("quantity", "integer", required=True, nonzero=True),
         Field("unit_price", "decimal", non_negative=True),
         Field("line_amount", "decimal"),
@@ -108,15 +106,15 @@ SIGNUPS = Feed(
         Field("children", "integer", non_negative=True),
         Field("income", "decimal", non_negative=True),
         Field("education"),
-        Field("country", formula_checked=True),
-        Field("region", formula_checked=True),
-        Field("city", formula_checked=True),
+        Field("country"),
+        Field("region"),
+        Field("city"),
         Field("urbanicity"),
         Field("acquisition_channel"),
         Field("opt_in_offer"),
         Field("marketing_consent", "boolean"),
-        Field("company", formula_checked=True),
-        Field("industry", formula_checked=True),
+        Field("company"),
+        Field("industry"),
         Field("employee_count", "integer", non_negative=True),
     ),
 )

@@ -9,7 +9,11 @@ as `failed` and the other files still load. A file taken away from the landing f
 rows along: the raw tables always hold what the landing folder holds, each file read once.
 
 Rows equal in every field to a row loaded before (from this file or another) are quarantined as
-`duplicate of <file> line <n>` and counted in the manifest's `rows_duplicate`.
+`duplicate of <file> line <n>` and counted in the manifest's `rows_duplicate`. When that file's rows
+go (replaced or removed), its duplicates elsewhere are loaded again, once.
+
+A feed whose folder and glob match no file while the manifest holds loaded files fails instead of
+emptying the raw table: a glob typo or an emptied folder must not wipe a feed silently.
 """
 
 import time
@@ -25,6 +29,7 @@ from assets.ingest.feeds import Feed, raw_table_ddl
 from assets.ingest.manifest import (
     Entry,
     Outcome,
+    Stat,
     current_entries,
     file_checksum,
     file_stat,
@@ -40,6 +45,14 @@ create table if not exists raw.quarantined_rows (
     raw_record varchar, quarantined_at timestamp
 )"""
 DUPLICATE_REASON = "duplicate of "
+POLARS_TYPES: dict[str, pl.DataType] = {
+    "varchar": pl.String(),
+    "bigint": pl.Int64(),
+    "double": pl.Float64(),
+    "date": pl.Date(),
+    "timestamp": pl.Datetime("us"),
+    "boolean": pl.Boolean(),
+}
 
 
 @dataclass
@@ -112,6 +125,9 @@ def load_feed(
     settings = source.reading_fingerprint()
     load = FeedLoad(feed=feed.name)
     files = landed_files(source)
+    if not files and _has_loaded_files(con, feed):
+        load.outcomes.append(_record_no_files(con, source, now=now))
+        return load
     _forget_removed_files(con, feed, [str(p) for p in files])
     for path in files:
         entries = current_entries(con, feed.name)
@@ -164,6 +180,7 @@ def load_feed(
                 outcome = _replace_rows(con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read)
             elif outcome.status == "same_content":
                 _delete_rows(con, feed, path)
+                restore_orphaned_duplicates(con, feed, [str(path)])
             record(
                 con,
                 feed.name,
@@ -193,6 +210,7 @@ def _forget_removed_files(con: duckdb.DuckDBPyConnection, feed: Feed, landed: li
         ).fetchall()
         for (path,) in gone:
             _delete_rows(con, feed, Path(path))
+        restore_orphaned_duplicates(con, feed, [path for (path,) in gone])
         con.execute(
             "update raw.load_manifest set status = 'removed' "
             "where feed = ? and status in ('loaded', 'same_content', 'failed') and not list_contains(?, source_file)",
@@ -202,6 +220,46 @@ def _forget_removed_files(con: duckdb.DuckDBPyConnection, feed: Feed, landed: li
     except BaseException:
         con.execute("rollback")
         raise
+
+
+def _has_loaded_files(con: duckdb.DuckDBPyConnection, feed: Feed) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from raw.load_manifest where feed = ? and status in ('loaded', 'same_content')",
+            [feed.name],
+        ).fetchone()[0]
+    )
+
+
+def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now: datetime) -> Outcome:
+    """Fail the feed's load, keeping its loaded files, when its folder and glob match nothing at all."""
+    pattern = str(source.folder / source.glob)
+    outcome = Outcome(
+        source_file=pattern,
+        status="failed",
+        problem=(
+            f"{pattern}: no file matches the glob '{source.glob}' in {source.folder}, but the {source.feed.name} "
+            "feed has loaded files there before; the previously loaded files were kept. Fix the folder or glob "
+            "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration"
+        ),
+    )
+    con.execute("begin transaction")
+    try:
+        record(
+            con,
+            source.feed.name,
+            outcome,
+            stat=Stat(size=0, modified_at=now),
+            checksum="",
+            reading_settings=source.reading_fingerprint(),
+            loaded_at=now,
+            load_seconds=0.0,
+        )
+        con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
+    return outcome
 
 
 def _current_version(entries: list[Entry], loaded: dict[tuple[str, str], str]) -> Entry | None:
@@ -231,14 +289,9 @@ def _replace_rows(
     _delete_rows(con, feed, path)
     loaded, duplicates = split_duplicates(con, feed, loaded)
     quarantined = pl.concat([quarantined, duplicates])
-    con.register("_loaded", loaded.to_arrow())
-    con.register("_quarantined", quarantined.to_arrow())
-    try:
-        con.execute(f"insert into {table_ref('raw', feed.name)} select * from _loaded")
-        con.execute("insert into raw.quarantined_rows select * from _quarantined")
-    finally:
-        con.unregister("_loaded")
-        con.unregister("_quarantined")
+    _insert(con, feed, loaded, quarantined)
+    # after the new rows are in, so a line the new version still has stays its duplicate
+    restore_orphaned_duplicates(con, feed, [str(path)])
     return Outcome(
         source_file=str(path),
         status="loaded",
@@ -247,6 +300,18 @@ def _replace_rows(
         rows_quarantined=quarantined.height,
         rows_duplicate=duplicates.height,
     )
+
+
+def _insert(con: duckdb.DuckDBPyConnection, feed: Feed, loaded: pl.DataFrame, quarantined: pl.DataFrame) -> None:
+    """Append rows to `raw.<feed>` and to `raw.quarantined_rows`."""
+    con.register("_loaded", loaded.to_arrow())
+    con.register("_quarantined", quarantined.to_arrow())
+    try:
+        con.execute(f"insert into {table_ref('raw', feed.name)} select * from _loaded")
+        con.execute("insert into raw.quarantined_rows select * from _quarantined")
+    finally:
+        con.unregister("_loaded")
+        con.unregister("_quarantined")
 
 
 def split_duplicates(
@@ -296,3 +361,57 @@ def split_duplicates(
         pl.col("_loaded_at").alias("quarantined_at"),
     )
     return keep, duplicates
+
+
+def restore_orphaned_duplicates(con: duckdb.DuckDBPyConnection, feed: Feed, deleted: list[str]) -> None:
+    """Load again the rows quarantined as duplicates of rows of the `deleted` files, whose rows are gone.
+
+    Each such row is loaded once: a row still equal to a loaded row (or to another restored row)
+    stays quarantined as its duplicate. The files' manifest counts move with their rows, so rows
+    read still equal rows loaded plus rows quarantined. Runs inside the caller's transaction.
+    """
+    orphans = _orphaned_duplicates(con, feed, deleted)
+    if orphans.is_empty():
+        return
+    con.register("_orphans", orphans.select("source_file", "source_row").to_arrow())
+    try:
+        con.execute(
+            "delete from raw.quarantined_rows as q where feed = ? and exists "
+            "(select 1 from _orphans as o where o.source_file = q.source_file and o.source_row = q.source_row)",
+            [feed.name],
+        )
+    finally:
+        con.unregister("_orphans")
+    schema = {name: POLARS_TYPES[sql_type] for name, sql_type in feed.stored_columns}
+    for (source_file,), rows in orphans.sort("source_file", "source_row").group_by("source_file", maintain_order=True):
+        typed = rows.select(
+            pl.col("raw_record").str.json_decode(pl.Struct(schema)).struct.unnest(),
+            pl.col("source_file").alias("_source_file"),
+            pl.col("source_row").alias("_source_row"),
+            pl.col("quarantined_at").alias("_loaded_at"),
+        )
+        keep, duplicates = split_duplicates(con, feed, typed)
+        _insert(con, feed, keep, duplicates)
+        con.execute(
+            "update raw.load_manifest set rows_loaded = rows_loaded + ?, rows_quarantined = rows_quarantined - ?, "
+            "rows_duplicate = rows_duplicate - ? where feed = ? and source_file = ? and status = 'loaded'",
+            [keep.height, keep.height, keep.height, feed.name, source_file],
+        )
+
+
+def _orphaned_duplicates(con: duckdb.DuckDBPyConnection, feed: Feed, deleted: list[str]) -> pl.DataFrame:
+    """Quarantined duplicates, in files not deleted, of rows of the `deleted` files."""
+    rows = []
+    for path in deleted:
+        rows += con.execute(
+            "select source_file, source_row, raw_record, quarantined_at from raw.quarantined_rows "
+            "where feed = ? and not list_contains(?, source_file) and starts_with(reason, ?)",
+            [feed.name, deleted, f"{DUPLICATE_REASON}{path} line "],
+        ).fetchall()
+    schema = {
+        "source_file": pl.String,
+        "source_row": pl.Int64,
+        "raw_record": pl.String,
+        "quarantined_at": pl.Datetime("us"),
+    }
+    return pl.DataFrame(rows, schema=schema, orient="row")

@@ -35,7 +35,7 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
     """The file's rows as the feed's fields in text, with the line (or row) number of each."""
     table = read_table(path, source)
     feed = source.feed
-    names = source_columns(source)
+    names = match_columns(source_columns(source), table.columns, path)
     missing = sorted({column for column in names.values() if column not in table.columns})
     if not source.columns:
         # no explicit mapping: the header names the fields; only required ones must be there
@@ -43,7 +43,7 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
             f.name
             for f in feed.fields
             if source.is_required(f.name)
-            and f.name not in table.columns
+            and names.get(f.name) not in table.columns
             and f.name not in source.constants
             and f.name not in feed.derivable
         ]
@@ -58,7 +58,9 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
     columns = []
     for f in feed.fields:
         if f.name in names:
-            columns.append(pl.col(names[f.name]).str.strip_chars().alias(f.name))
+            # a value of only whitespace is missing, like an empty one
+            stripped = pl.col(names[f.name]).str.strip_chars()
+            columns.append(pl.when(stripped != "").then(stripped).alias(f.name))
         elif f.name in source.constants:
             columns.append(pl.lit(source.constants[f.name]).alias(f.name))
         else:
@@ -76,6 +78,27 @@ def _delimiter_hint(columns: list[str], source: FeedSource) -> str:
         return ""
     shown = "\\t" if found[0] == "\t" else found[0]
     return f" (the header reads as one column: is the delimiter '{shown}' rather than '{source.delimiter}'?)"
+
+
+def match_columns(wanted: dict[str, str], columns: list[str], path: Path) -> dict[str, str]:
+    """Field -> the file's column, matching header names ignoring case and surrounding whitespace.
+
+    Exports spell headers `Quantity` or ` quantity `; an exact match wins, and a name that matches
+    two columns only this loosely is a whole-file problem rather than a guess.
+    """
+    loose: dict[str, list[str]] = {}
+    for column in columns:
+        loose.setdefault(column.strip().casefold(), []).append(column)
+    matched = {}
+    for name, column in wanted.items():
+        found = [column] if column in columns else loose.get(column.strip().casefold(), [column])
+        if len(found) > 1:
+            raise FeedFileError(
+                f"{path}: the columns {', '.join(repr(c) for c in found)} all match '{column}' (for the field "
+                f"{name}) when case and spaces are ignored; rename one, or map the field to the exact name"
+            )
+        matched[name] = found[0]
+    return matched
 
 
 def source_columns(source: FeedSource) -> dict[str, str]:
@@ -111,7 +134,9 @@ def derive_missing(frame: pl.DataFrame, mapped: set[str], source: FeedSource, pa
     quantity = pl.col("quantity").cast(pl.Float64, strict=False)
     if "unit_price" not in mapped and "line_amount" in mapped:
         amount = pl.col("line_amount").cast(pl.Float64, strict=False)
-        frame = frame.with_columns((amount / quantity).abs().round(6).cast(pl.String).alias("unit_price"))
+        # a quantity of 0 is quarantined for itself; it derives no price (0 / 0 is no number)
+        price = pl.when(quantity != 0).then((amount / quantity).abs().round(6).cast(pl.String))
+        frame = frame.with_columns(price.alias("unit_price"))
     return frame
 
 

@@ -2,17 +2,23 @@
 
 Rules: required fields present, values readable as their type, dates not in the future, no
 negative prices or counts, a purchase quantity other than 0 (negative for returns) whose line
-amount has the same sign, a known ISO 4217 currency, well-formed emails and phone numbers, and
-no spreadsheet formulas in free text (CSV injection: `=HYPERLINK(...)` in a company name).
+amount has the same sign, a known ISO 4217 currency, finite numbers, well-formed emails and phone numbers, and
+no spreadsheet formulas in any text field (CSV injection: `=HYPERLINK(...)` in a company name),
+while numbers such as `-5` and phone numbers such as `+44 20 ...` pass.
 """
 
+from __future__ import annotations
+
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import polars as pl
 
-from assets.ingest.config import FeedSource
 from assets.ingest.feeds import Field
 from assets.ingest.pii import contact_problem, normalised_email, normalised_phone
+
+if TYPE_CHECKING:  # the configuration checks constants with these rules
+    from assets.ingest.config import FeedSource
 
 TRUE_WORDS = ["true", "t", "yes", "y", "1"]
 FALSE_WORDS = ["false", "f", "no", "n", "0"]
@@ -67,11 +73,17 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
     checks: list[tuple[pl.Expr, str]] = []
     if source.is_required(field.name):
         checks.append((~present, f"{field.name}: required value is missing"))
+    if field.type == "text":
+        # any text can reach a spreadsheet (audience exports, quarantine reviews); said before other rules
+        checks.append((text.str.contains(FORMULA_PATTERN), f"{field.name}: '{{}}' looks like a spreadsheet formula"))
     if field.contact is not None:
         kind = "an email address" if field.contact == "email" else "a phone number (7 to 15 digits)"
         checks.append((contact_problem(field.contact, value), f"{field.name}: '{{}}' is not {kind}"))
     else:
         checks.append((present & value.is_null(), f"{field.name}: cannot read '{{}}' as {field.type}"))
+    if field.type == "decimal":
+        # `NaN` and `inf` cast to floats but are no amount
+        checks.append((value.is_nan() | value.is_infinite(), f"{field.name}: must be a finite number, got '{{}}'"))
     if field.positive:
         checks.append((value <= 0, f"{field.name}: must be greater than 0, got '{{}}'"))
     if field.nonzero:
@@ -91,8 +103,6 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
                 f"{field.name}: '{{}}' has the opposite sign of the quantity (returns are negative)",
             )
         )
-    if field.formula_checked:
-        checks.append((text.str.contains(FORMULA_PATTERN), f"{field.name}: '{{}}' looks like a spreadsheet formula"))
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
     for failed, message in reversed(checks):
         rendered = pl.format(message, text) if "{}" in message else pl.lit(message)

@@ -184,3 +184,87 @@ def test_a_file_taken_away_takes_its_rows_along(setup):
         ("loaded",),
         ("removed",),
     ]
+
+
+def assert_conserved(con: duckdb.DuckDBPyConnection) -> None:
+    """Every loaded file's manifest counts equal its rows in the raw and quarantine tables."""
+    out_of_balance = con.execute(
+        """
+        select m.source_file from raw.load_manifest as m
+        where m.status = 'loaded' and (
+            m.rows_loaded <> (select count(*) from raw.purchases where _source_file = m.source_file)
+            or m.rows_quarantined <> (select count(*) from raw.quarantined_rows where source_file = m.source_file)
+            or m.rows_duplicate <> (select count(*) from raw.quarantined_rows
+                                    where source_file = m.source_file and starts_with(reason, 'duplicate of '))
+            or m.rows_read <> m.rows_loaded + m.rows_quarantined)
+        """
+    ).fetchall()
+    assert out_of_balance == []
+
+
+def where_loaded(con: duckdb.DuckDBPyConnection, order_id: str) -> list[tuple[str, int]]:
+    rows = con.execute("select _source_file, _source_row from raw.purchases where order_id = ?", [order_id]).fetchall()
+    return [(Path(f).name, r) for f, r in rows]
+
+
+def test_duplicates_of_a_replaced_or_removed_file_are_loaded_again_exactly_once(setup):
+    folder, source, con = setup
+    write(folder, "a.csv", HEADER + line(1) + line(9))
+    write(folder, "b.csv", HEADER + line(9))
+    write(folder, "c.csv", HEADER + line(4) + line(9))
+    load_feed(con, source, now=NOW)
+    assert where_loaded(con, "O9") == [("a.csv", 3)]
+
+    write(folder, "a.csv", HEADER + line(1))  # corrected: O9 dropped from a.csv
+    load_feed(con, source, now=NOW)
+    assert where_loaded(con, "O9") == [("b.csv", 2)]
+    reasons = con.execute("select source_file, source_row, reason from raw.quarantined_rows").fetchall()
+    assert reasons == [(str(folder / "c.csv"), 3, f"duplicate of {folder / 'b.csv'} line 2")]
+    assert_conserved(con)
+
+    write(folder, "a.csv", HEADER + line(9) + line(1))  # O9 back in a.csv: b.csv keeps it
+    load_feed(con, source, now=NOW)
+    assert where_loaded(con, "O9") == [("b.csv", 2)]
+    (folder / "b.csv").unlink()
+    load_feed(con, source, now=NOW)
+    assert where_loaded(con, "O9") == [("a.csv", 2)]
+    assert con.execute("select source_file, source_row, reason from raw.quarantined_rows").fetchall() == [
+        (str(folder / "c.csv"), 3, f"duplicate of {folder / 'a.csv'} line 2")
+    ]
+    assert_conserved(con)
+
+
+def test_a_duplicate_of_a_file_turned_into_a_copy_of_another_is_loaded_again(setup):
+    folder, source, con = setup
+    write(folder, "a.csv", HEADER + line(1))
+    write(folder, "b.csv", HEADER + line(2) + line(3))
+    write(folder, "c.csv", HEADER + line(3))
+    load_feed(con, source, now=NOW)
+    write(folder, "b.csv", HEADER + line(1))  # now byte for byte a.csv: its rows go
+    load_feed(con, source, now=NOW)
+    assert where_loaded(con, "O3") == [("c.csv", 2)]
+    assert_conserved(con)
+
+
+def test_a_glob_or_folder_matching_nothing_fails_the_feed_and_keeps_its_loaded_files(setup):
+    folder, source, con = setup
+    write(folder, "a.csv", HEADER + line(1))
+    load_feed(con, source, now=NOW)
+    typo = load_feed(con, FeedSource(PURCHASES, folder, glob="*.CSV"), now=NOW)
+    assert [o.status for o in typo.outcomes] == ["failed"]
+    problem = typo.failed[0].problem
+    assert str(folder) in problem and "'*.CSV'" in problem and "previously loaded files were kept" in problem
+    assert con.execute("select order_id from raw.purchases").fetchall() == [("O1",)]
+    assert con.execute("select status from raw.load_manifest order by source_file").fetchall() == [
+        ("failed",),
+        ("loaded",),
+    ]
+
+    (folder / "a.csv").rename(folder.parent / "a.csv")  # the folder emptied
+    assert [o.status for o in load_feed(con, source, now=NOW).outcomes] == ["failed"]
+    assert con.execute("select count(*) from raw.purchases").fetchone()[0] == 1
+
+    (folder.parent / "a.csv").rename(folder / "a.csv")
+    assert load_feed(con, source, now=NOW).failed == []
+    assert con.execute("select count(*) from raw.load_manifest where status = 'failed'").fetchone()[0] == 0
+    assert con.execute("select order_id from raw.purchases").fetchall() == [("O1",)]

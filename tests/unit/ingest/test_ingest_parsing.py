@@ -72,3 +72,82 @@ def test_booleans_and_optional_business_fields(tmp_path):
     )
     assert parsed.loaded["marketing_consent"].to_list() == [True]
     assert parsed.quarantined["reason"].to_list() == ["marketing_consent: cannot read 'maybe' as boolean"]
+
+
+def test_header_names_match_the_fields_ignoring_case_and_surrounding_spaces(tmp_path):
+    header = "Order_ID, Customer_Id ,ORDERED_AT,Quantity,Unit_Price\n"
+    path = write(tmp_path, header + "O1,C1,2025-01-01 10:00:00,5,2.50\n")
+    parsed = parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
+    assert parsed.loaded.select("order_id", "customer_id", "quantity").rows() == [("O1", "C1", 5)]
+    mapped = FeedSource(PURCHASES, tmp_path, columns={**{f: f for f in ("order_id", "ordered_at")}, **MAPPED})
+    path = write(tmp_path, "order_id,ordered_at,CUSTOMER,qty,PRICE\nO1,2025-01-01 10:00:00,C1,5,2.50\n")
+    assert parse_feed_file(path, mapped, now=NOW).loaded["quantity"].to_list() == [5]
+
+
+MAPPED = {"customer_id": "Customer", "quantity": "QTY", "unit_price": "price"}
+
+
+def test_two_columns_matching_a_field_only_loosely_fail_the_file(tmp_path):
+    path = write(tmp_path, "order_id,customer_id,ordered_at,Quantity,QUANTITY ,unit_price\nO1,C1,2025-01-01,5,6,2\n")
+    with pytest.raises(FeedFileError, match=r"'Quantity', 'QUANTITY ' all match 'quantity'"):
+        parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
+
+
+def test_a_value_of_only_whitespace_is_missing(tmp_path):
+    rows = 'O1,C1,2025-01-01 10:00:00,P1,home,1," ",web\nO2,"  ",2025-01-01 10:00:00,P1,home,1,2.50,web\n'
+    parsed = parse_feed_file(write(tmp_path, HEADER + rows), FeedSource(PURCHASES, tmp_path), now=NOW)
+    assert parsed.loaded.height == 0
+    assert parsed.quarantined["reason"].to_list() == [
+        "unit_price or line_amount: a value is required",
+        "customer_id: required value is missing",
+    ]
+
+
+@pytest.mark.parametrize("number", ["NaN", "nan", "inf", "-inf", "Infinity"])
+def test_numbers_that_are_not_finite_are_quarantined(tmp_path, number):
+    path = write(tmp_path, HEADER + f"O1,C1,2025-01-01 10:00:00,P1,home,1,{number},web\n")
+    parsed = parse_feed_file(path, FeedSource(PURCHASES, tmp_path), now=NOW)
+    assert parsed.quarantined["reason"].to_list() == [f"unit_price: must be a finite number, got '{number}'"]
+
+
+def test_csv_rows_with_fewer_fields_than_the_header_are_quarantined_and_blank_lines_are_no_rows(tmp_path):
+    header = "customer_id,signed_up_at,country,region,city\n"
+    rows = "C1,2025-01-01 00:00:00,UK,Leeds\n\nC2,2025-01-01 00:00:00,UK,Yorkshire,\nC3,2025-01-01 00:00:00,UK,N,York\n"
+    parsed = parse_feed_file(write(tmp_path, header + rows), FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
+    assert parsed.rows_read == 3
+    assert parsed.loaded.select("customer_id", "city", "_source_row").rows() == [("C2", None, 4), ("C3", "York", 5)]
+    assert parsed.quarantined.select("source_row", "reason").rows() == [(2, "line has 4 fields, the header has 5")]
+
+
+def test_short_rows_are_found_where_a_quoted_field_spans_lines(tmp_path):
+    rows = 'O1,C1,2025-01-01 10:00:00,P1,"home\nand garden",1,2.50,web\nO2,C1,2025-01-01 10:00:00,P1,home,1\n'
+    parsed = parse_feed_file(write(tmp_path, HEADER + rows), FeedSource(PURCHASES, tmp_path), now=NOW)
+    assert parsed.loaded.select("category", "_source_row").rows() == [("home\nand garden", 2)]
+    assert parsed.quarantined["source_row"].to_list() == [4]
+    assert parsed.quarantined["reason"][0].startswith("line has 6 fields, the header has 8;")
+
+
+def test_whitespace_rows_of_another_width_are_quarantined_with_their_line_numbers(tmp_path):
+    text = "order_id customer_id ordered_at quantity unit_price\nO1 C1 2025-01-01 1 2.5\n\nO2 C2 2025-01-01 1\n"
+    text += "O3 C3 2025-01-01 1 2.5 extra\n"
+    source = FeedSource(PURCHASES, tmp_path, format="whitespace", glob="*.txt", header=True)
+    parsed = parse_feed_file(write(tmp_path, text, "p.txt"), source, now=NOW)
+    assert parsed.loaded.select("order_id", "_source_row").rows() == [("O1", 2)]
+    assert parsed.quarantined["source_row"].to_list() == [4, 5]
+    assert parsed.quarantined["reason"][0].startswith("line has 4 fields, the header has 5;")
+    assert parsed.quarantined["reason"][1] == "line has 6 fields, the header has 5"
+
+
+def test_a_broken_json_line_is_quarantined_alone_and_lines_are_counted_across_blank_ones(tmp_path):
+    good = '{"order_id": "O1", "customer_id": "C1", "ordered_at": "2025-01-01 10:00:00", "unit_price": 2}'
+    text = good + "\n\n" + '{"order_id": "O2", "customer_id": \n' + "[1, 2]\n" + good.replace("O1", "O3") + "\n"
+    source = FeedSource(PURCHASES, tmp_path, format="jsonl", glob="*.jsonl")
+    parsed = parse_feed_file(write(tmp_path, text, "p.jsonl"), source, now=NOW)
+    assert parsed.rows_read == 4
+    assert parsed.loaded.select("order_id", "_source_row").rows() == [("O1", 1), ("O3", 5)]
+    reasons = parsed.quarantined.select("source_row", "reason").rows()
+    assert [row for row, _ in reasons] == [3, 4]
+    assert reasons[0][1].startswith('line is not valid JSON (Expecting value: line 1 column 35 (char 34)): {"order_id"')
+    assert reasons[1][1].startswith("line is not a JSON object: [1, 2]")
+    blank_first = "\n" + good + "\n"
+    assert parse_feed_file(write(tmp_path, blank_first, "q.jsonl"), source, now=NOW).loaded["_source_row"][0] == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assets.ingest.config import FeedSource
-from assets.ingest.feeds import PURCHASES, SIGNUPS
+from assets.ingest.feeds import PURCHASES, SIGNUPS, SURVEYS
 from assets.ingest.parsing import parse_feed_file
 from assets.ingest.pii import PiiKeyError, resolve_pii_key
 
@@ -47,19 +47,33 @@ def test_returns_by_negative_quantity_or_by_status_load_as_negative_lines(tmp_pa
     }
 
 
-def test_spreadsheet_formulas_in_free_text_are_quarantined_but_numbers_are_not(tmp_path):
+TEXT_FIELDS = [(feed, f.name) for feed in (PURCHASES, SIGNUPS, SURVEYS) for f in feed.fields if f.type == "text"]
+GOOD = {
+    "purchases": "O1,C1,2025-01-01 10:00:00,P1,home,1,2.50,,web,USD,",
+    "signups": "C1,2025-01-01 00:00:00,a@example.com,+44 20 7946 0958,,f,single,,,,UK,,,,web,,,,,",
+    "surveys": "R1,C1,S1,Q1,-5,2025-01-01 00:00:00",
+}
+
+
+@pytest.mark.parametrize(("feed", "name"), TEXT_FIELDS, ids=[f"{feed.name}.{name}" for feed, name in TEXT_FIELDS])
+def test_a_spreadsheet_formula_in_any_text_field_is_quarantined(tmp_path, feed, name):
+    good = dict(zip(feed.field_names, GOOD[feed.name].split(","), strict=True))
+    source = FeedSource(feed, tmp_path)
+    header = ",".join(feed.field_names) + "\n"
+    assert parse(tmp_path, header + ",".join(good.values()) + "\n", source).quarantined.height == 0
+    for formula in ('"=HYPERLINK(""http://x"",""y"")"', "@SUM(A1)", "+cmd|' /C calc'!A0", "-SUM(A1)", "=cmd@evil.com"):
+        row = {**good, name: formula}
+        parsed = parse(tmp_path, header + ",".join(row.values()) + "\n", source)
+        assert parsed.loaded.height == 0
+        assert parsed.quarantined["reason"][0].startswith(f"{name}: ")
+        assert "looks like a spreadsheet formula" in parsed.quarantined["reason"][0]
+
+
+def test_numbers_in_free_text_are_not_formulas(tmp_path):
     header = "order_id,customer_id,ordered_at,category,quantity,unit_price\n"
-    rows = (
-        'O1,C1,2025-01-01 10:00:00,"=HYPERLINK(""http://x"",""y"")",1,2\n'
-        "O2,C1,2025-01-01 10:00:00,@SUM(A1),1,2\n"
-        "O3,C1,2025-01-01 10:00:00,-5 percent,1,2\n"
-        "O4,C1,2025-01-01 10:00:00,+cmd,1,2\n"
-    )
+    rows = "O1,-5,2025-01-01 10:00:00,-5 percent,1,2\nO2,+44,2025-01-01 10:00:00,+3.5,1,2\n"
     parsed = parse(tmp_path, header + rows, FeedSource(PURCHASES, tmp_path))
-    assert parsed.loaded["order_id"].to_list() == ["O3"]
-    assert parsed.quarantined["reason"].to_list()[0] == (
-        """category: '=HYPERLINK("http://x","y")' looks like a spreadsheet formula"""
-    )
+    assert parsed.loaded["order_id"].to_list() == ["O1", "O2"]
 
 
 def test_contact_details_are_normalised_and_stored_only_as_keyed_hashes(tmp_path):
