@@ -12,7 +12,7 @@ from assets.segments.config import default_config
 from assets.segments.labels import label_customers
 from assets.segments.persona import persona_descriptions
 from assets.segments.persona_features import persona_features
-from assets.segments.profiles import SEGMENT_KINDS
+from assets.segments.profiles import segment_kinds
 from assets.segments.profiles import segment_profiles as build_profiles
 from assets.warehouse import read_table, replace_table
 from orchestration.resources import Warehouse
@@ -59,7 +59,7 @@ def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
     segments, personas, fit = label_customers(features, clv, category_mix, channel_mix, config)
     with warehouse.connect() as con:
         replace_table(con, CANDIDATE_SCHEMA, "customer_segments", segments)
-    sizes = {kind: dict(segments[kind].value_counts(sort=True).iter_rows()) for kind in SEGMENT_KINDS}
+    sizes = {kind: dict(segments[kind].value_counts(sort=True).iter_rows()) for kind in segment_kinds(config)}
     persona_sizes = segments["persona"].value_counts(sort=True)
     return dg.MaterializeResult(
         metadata={

@@ -28,7 +28,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
-from assets.segments.config import FEATURE_GROUPS, PersonaSettings
+from assets.segments.config import FEATURE_GROUPS, PersonaSettings, silhouette_minimum
 from assets.segments.persona_features import Feature, FeatureMatrix
 
 MAX_ITERATIONS = 100
@@ -112,7 +112,7 @@ def _by_size(labels: np.ndarray, k: int) -> np.ndarray:
 
 def _silhouette(x: np.ndarray, labels: np.ndarray, centres: np.ndarray, sample: int, seed: int) -> float:
     complete = ~np.isnan(x).any(axis=1)
-    if complete.sum() >= max(100, 10 * centres.shape[0]):
+    if complete.sum() >= silhouette_minimum(centres.shape[0]):
         points, groups = x[complete], labels[complete]
     else:
         # too few customers have every feature: fill each gap from the customer's own centre

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import polars as pl
 
@@ -12,7 +12,7 @@ from assets.segments.demographic import education_labels, life_stage_labels
 from assets.segments.firmographic import employee_band_labels
 from assets.segments.labels import LABEL_ORDER
 from assets.segments.psychographic import psychographic_labels
-from assets.segments.value import CHURN_RISK_LABELS, VALUE_TIER_LABELS
+from assets.segments.value import churn_risk_labels, value_tier_labels
 
 MIX_SHOWN = 3
 PROFILE_COLUMNS = (
@@ -62,16 +62,39 @@ def segment_kinds(config: SegmentationConfig) -> dict[str, tuple[str, ...] | Non
         "purchase_cadence": cadence_labels(config),
         "industry": None,
         "employee_band": employee_band_labels(config),
-        "value_tier": (*(label for label, _ in config.value_tiers), config.value_rest_label),
-        "churn_risk": (*(b.label for b in config.churn_bands), no_purchases),
+        "value_tier": value_tier_labels(config),
+        "churn_risk": churn_risk_labels(config),
         "persona": None,
     }
     assert tuple(kinds) == LABEL_ORDER, "segment kinds and label columns must list the same columns"
     return kinds
 
 
-SEGMENT_KINDS: dict[str, tuple[str, ...] | None] = segment_kinds(default_config())
-assert SEGMENT_KINDS["value_tier"] == VALUE_TIER_LABELS and SEGMENT_KINDS["churn_risk"] == CHURN_RISK_LABELS
+class _ShippedSegmentKinds(Mapping[str, tuple[str, ...] | None]):
+    """``segment_kinds`` of the shipped `segmentation.yaml`, read when first looked at, not at import.
+
+    The checks, drift and publish modules import SEGMENT_KINDS when the code location loads; read
+    then, one bad edit of the file would break the whole code location (schedules included)
+    instead of failing the refresh that segments, with the key named.
+    """
+
+    def _kinds(self) -> dict[str, tuple[str, ...] | None]:
+        return segment_kinds(default_config())
+
+    def __getitem__(self, kind: str) -> tuple[str, ...] | None:
+        return self._kinds()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds())
+
+    def __len__(self) -> int:
+        return len(self._kinds())
+
+    def __repr__(self) -> str:
+        return f"SEGMENT_KINDS({self._kinds()!r})"
+
+
+SEGMENT_KINDS: Mapping[str, tuple[str, ...] | None] = _ShippedSegmentKinds()
 
 
 def rule_descriptions(config: SegmentationConfig) -> dict[tuple[str, str], str]:
@@ -170,7 +193,7 @@ def segment_profiles(
     channel_mix: pl.DataFrame | None = None,
     persona_descriptions: pl.DataFrame | None = None,
     *,
-    kinds: Mapping[str, Sequence[str] | None] = SEGMENT_KINDS,
+    kinds: Mapping[str, Sequence[str] | None] | None = None,
     config: SegmentationConfig | None = None,
 ) -> pl.DataFrame:
     """Summarise each segment of each kind: size, shares, CLV, order value, categories, channel, composition.
@@ -178,10 +201,12 @@ def segment_profiles(
     ``segments`` has customer_id and one column per kind in ``kinds``; ``features`` has
     customer_id, order_count, revenue_usd, age_years and income_usd; ``clv`` has customer_id
     and clv_usd; the mixes are the `fct_customer_category_mix` and `fct_customer_channel_mix`
-    marts; ``persona_descriptions`` has persona and description. Within a kind, the customers
-    of all segments add up to the customer count. Shares are of all customers and all revenue.
+    marts; ``persona_descriptions`` has persona and description. ``kinds`` defaults to the segment
+    kinds of ``config``, which defaults to the shipped settings. Within a kind, the customers of
+    all segments add up to the customer count. Shares are of all customers and all revenue.
     """
     config = config or default_config()
+    kinds = kinds if kinds is not None else segment_kinds(config)
     missing = [kind for kind in kinds if kind not in segments.columns]
     if missing:
         raise ValueError(f"segment columns missing from the customer segments: {', '.join(missing)}")

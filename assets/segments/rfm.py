@@ -14,16 +14,12 @@ import polars as pl
 from assets.segments.config import RfmRule, default_config
 from assets.segments.config import rfm_grid as _checked_grid
 
-__all__ = ["NO_PURCHASES", "RFM_RULES", "RFM_SEGMENTS", "RfmRule", "quintile_score", "rfm_grid", "rfm_scores"]
-
-NO_PURCHASES = default_config().no_purchases_label
-RFM_RULES: tuple[RfmRule, ...] = default_config().rfm_rules
-RFM_SEGMENTS: tuple[str, ...] = (*(rule.segment for rule in RFM_RULES), NO_PURCHASES)
+__all__ = ["RfmRule", "quintile_score", "rfm_grid", "rfm_scores"]
 
 
-def rfm_grid(rules: tuple[RfmRule, ...] = RFM_RULES) -> dict[tuple[int, int], str]:
-    """The (recency score, FM score) -> segment map; raises if cells are missing or overlap."""
-    return _checked_grid(rules)
+def rfm_grid(rules: tuple[RfmRule, ...] | None = None) -> dict[tuple[int, int], str]:
+    """The (recency score, FM score) -> segment map (default: the shipped rules); raises on gaps or overlaps."""
+    return _checked_grid(rules if rules is not None else default_config().rfm_rules)
 
 
 def quintile_score(values: pl.Expr) -> pl.Expr:
@@ -34,14 +30,18 @@ def quintile_score(values: pl.Expr) -> pl.Expr:
 
 
 def rfm_scores(
-    features: pl.DataFrame, rules: tuple[RfmRule, ...] = RFM_RULES, no_purchases: str = NO_PURCHASES
+    features: pl.DataFrame, rules: tuple[RfmRule, ...] | None = None, no_purchases: str | None = None
 ) -> pl.DataFrame:
     """Score customers and name their RFM segment.
 
     ``features`` needs customer_id, order_count, recency_days, repeat_purchase_day_count and
-    revenue_usd. Customers without orders get null scores and the segment ``no_purchases``.
-    Returns one row per input customer, sorted by customer_id.
+    revenue_usd. Frequency is scored on repeat purchase days (purchase days after the first, the
+    CLV models' frequency), not on orders or revenue. Customers without orders get null scores
+    and the segment ``no_purchases``. ``rules`` and ``no_purchases`` default to the shipped
+    settings. Returns one row per input customer, sorted by customer_id.
     """
+    if no_purchases is None:
+        no_purchases = default_config().no_purchases_label
     grid = rfm_grid(rules)
     cells = pl.DataFrame(
         {

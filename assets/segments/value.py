@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from assets.segments.config import Band, default_config
+from assets.segments.config import Band, SegmentationConfig, default_config
 
-_CONFIG = default_config()
-# (label, share of customers from the top): the first tier whose share covers a customer's rank.
-VALUE_TIERS: tuple[tuple[str, float], ...] = _CONFIG.value_tiers
-REST_TIER = _CONFIG.value_rest_label
-VALUE_TIER_LABELS: tuple[str, ...] = (*(label for label, _ in VALUE_TIERS), REST_TIER)
 
-CHURN_RISK_BANDS: tuple[Band, ...] = _CONFIG.churn_bands
-CHURN_RISK_LABELS: tuple[str, ...] = (*(band.label for band in CHURN_RISK_BANDS), _CONFIG.no_purchases_label)
+def value_tier_labels(config: SegmentationConfig) -> tuple[str, ...]:
+    """The value tiers in display order, best first, then the rest."""
+    return (*(label for label, _ in config.value_tiers), config.value_rest_label)
+
+
+def churn_risk_labels(config: SegmentationConfig) -> tuple[str, ...]:
+    """The churn-risk bands in display order, then the label of customers without purchases."""
+    return (*(band.label for band in config.churn_bands), config.no_purchases_label)
 
 
 def band(values: pl.Expr, bands: tuple[Band, ...], missing: str) -> pl.Expr:
@@ -24,8 +25,12 @@ def band(values: pl.Expr, bands: tuple[Band, ...], missing: str) -> pl.Expr:
     return expr.otherwise(pl.lit(bands[-1].label))
 
 
-def value_tier(clv: pl.Expr, tiers: tuple[tuple[str, float], ...] = VALUE_TIERS, rest: str = REST_TIER) -> pl.Expr:
-    """Tier by the customer's CLV rank from the top; ties share the better tier."""
+def value_tier(clv: pl.Expr, tiers: tuple[tuple[str, float], ...] | None = None, rest: str | None = None) -> pl.Expr:
+    """Tier by the customer's CLV rank from the top; ties share the better tier. Defaults: the shipped tiers."""
+    if tiers is None or rest is None:
+        config = default_config()
+        tiers = config.value_tiers if tiers is None else tiers
+        rest = config.value_rest_label if rest is None else rest
     top_share = clv.rank(method="min", descending=True) / clv.count()
     expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
     for label, share in tiers:
@@ -33,8 +38,13 @@ def value_tier(clv: pl.Expr, tiers: tuple[tuple[str, float], ...] = VALUE_TIERS,
     return expr.otherwise(pl.lit(rest))
 
 
-def churn_risk(
-    p_alive: pl.Expr, bands: tuple[Band, ...] = CHURN_RISK_BANDS, no_purchases: str = _CONFIG.no_purchases_label
-) -> pl.Expr:
-    """Churn risk band from P(alive); customers without a P(alive) (no purchases) are labelled so."""
+def churn_risk(p_alive: pl.Expr, bands: tuple[Band, ...] | None = None, no_purchases: str | None = None) -> pl.Expr:
+    """Churn risk band from P(alive); customers without a P(alive) (no purchases) are labelled so.
+
+    Defaults: the shipped bands and label.
+    """
+    if bands is None or no_purchases is None:
+        config = default_config()
+        bands = config.churn_bands if bands is None else bands
+        no_purchases = config.no_purchases_label if no_purchases is None else no_purchases
     return band(p_alive, bands, no_purchases)

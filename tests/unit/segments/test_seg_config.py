@@ -37,7 +37,7 @@ def test_the_shipped_configuration_loads():
         ),
         (lambda r: r["age_bands"][0].update(label=7), r"age_bands\[0\].label: expected text, got 7"),
         (lambda r: r["psychographic"].update(min_z="high"), "psychographic.min_z: expected a number, got 'high'"),
-        (lambda r: r["persona"].update(k="many"), "persona.k: expected a whole number of personas or `auto`"),
+        (lambda r: r["persona"].update(k="many"), "persona.k: expected `auto` or a whole number of personas from 2"),
         (lambda r: r["persona"].update(k_range=[5, 2]), r"persona.k_range: expected \[lowest, highest\]"),
         (lambda r: r["persona"]["weights"].update(lifestyle=1.0), "persona.weights.lifestyle: unknown feature group"),
         (lambda r: r["persona"].update(fit_sample=10), "persona.fit_sample: must be at least 1000 customers"),
@@ -51,6 +51,76 @@ def test_the_shipped_configuration_loads():
         (lambda r: r["life_stages"]["rules"][0].update(has_children="yes"), r"life_stages.rules\[0\].has_children"),
         (lambda r: r["urbanicities"].append(3), "urbanicities: expected a list of urbanicity labels"),
         (lambda r: r["churn_risk"][1].update(label="High"), "churn_risk: label 'High' appears twice"),
+        # percentages where P(alive) is a probability
+        (
+            lambda r: (r["churn_risk"][0].update(below=30), r["churn_risk"][1].update(below=70)),
+            r"churn_risk\[0\].below: expected a P\(alive\) above 0 and at most 1 \(0.3, not 30 for 30 %\), got 30",
+        ),
+        (
+            lambda r: r["category_affinity"].update(min_share=40),
+            r"category_affinity.min_share: expected a share of the customer's spend above 0 and at most 1 .*got 40",
+        ),
+        (lambda r: r["category_affinity"].update(min_share=0), "category_affinity.min_share: .* got 0"),
+        (
+            lambda r: r["persona"].update(silhouette_sample=5),
+            r"persona.silhouette_sample: must be at least 100 customers to compute a silhouette up to k = 10 .*got 5",
+        ),
+        (
+            lambda r: r["persona"].update(k_range=[3, 15], silhouette_sample=120),
+            "persona.silhouette_sample: must be at least 150 customers",
+        ),
+        (
+            lambda r: r["persona"].update(distinguishing_features=0),
+            "persona.distinguishing_features: expected at least 1 feature to name personas by, got 0",
+        ),
+        (
+            lambda r: r["persona"].update(k=1),
+            "persona.k: expected `auto` or a whole number of personas from 2 to 20, got 1",
+        ),
+        (lambda r: r["persona"].update(k=50), "persona.k: .* from 2 to 20, got 50"),
+        (lambda r: r["persona"].update(k=True), "persona.k: expected a whole number or text, got True"),
+        (
+            lambda r: r["persona"].update(k_range=[3, 40]),
+            r"persona.k_range: expected \[lowest, highest\] .* from 2 to 20",
+        ),
+        (
+            lambda r: r["education_levels"].update({"Bachelor": "Bachelor's degree"}),
+            "education_levels.Bachelor: sign-up values are matched in lower case .*; write 'bachelor'",
+        ),
+        (
+            lambda r: r["education_levels"].update({" phd": "Doctorate"}),
+            "education_levels. phd: .*write 'phd'",
+        ),
+        # unknown or misspelt keys, at every level
+        (
+            lambda r: r.update(age_band=[]),
+            "segmentation.yaml: age_band: unknown setting; did you mean 'age_bands'\\? valid keys are unknown_label, ",
+        ),
+        (
+            lambda r: r["category_affinity"].update(min_shares=0.5),
+            "category_affinity.min_shares: unknown setting; did you mean 'min_share'\\? "
+            "valid keys are min_share, mixed_label",
+        ),
+        (
+            lambda r: r["persona"].update(silhouette_samples=500),
+            "persona.silhouette_samples: unknown setting; did you mean 'silhouette_sample'",
+        ),
+        (lambda r: r["rfm_segments"][3].update(recencey=[5, 5]), r"rfm_segments\[3\].recencey: unknown setting"),
+        (
+            lambda r: r["age_bands"][0].update(upto=25),
+            r"age_bands\[0\].upto: unknown setting; valid keys are label, below",
+        ),
+        (lambda r: r["life_stages"]["rules"][0].update(max_age=99), r"life_stages.rules\[0\].max_age: unknown setting"),
+        (lambda r: r["life_stages"].update(fallbacks="x"), "life_stages.fallbacks: unknown setting"),
+        (lambda r: r["value_tiers"]["tiers"][0].update(share=0.01), r"value_tiers.tiers\[0\].share: unknown setting"),
+        (lambda r: r["value_tiers"].update(rest="Rest"), "value_tiers.rest: unknown setting"),
+        (lambda r: r["purchase_cadence"].update(band=[]), "purchase_cadence.band: unknown setting"),
+        (lambda r: r["psychographic"].update(minz=1.0), "psychographic.minz: unknown setting"),
+        (lambda r: r["employee_bands"][-1].update(abov=1000), r"employee_bands\[4\].abov: unknown setting"),
+        (
+            lambda r: r["rfm_segments"][-1].update(segment="No purchases"),
+            r"rfm_segments\[10\].segment: 'No purchases' is reserved for customers without purchases",
+        ),
     ],
 )
 def test_a_wrong_value_is_named_by_its_key(raw, edit, message):

@@ -62,6 +62,17 @@ def test_many_customers_are_fitted_on_a_sample_and_all_join_the_nearest_persona(
     assert adjusted_rand_score(fit_personas(x, SETTINGS).clusters, sampled.clusters) > 0.95
 
 
+def test_the_sample_for_many_customers_is_seeded():
+    # no planted clusters, so the centres, and the customers near a border, depend on which customers are sampled
+    x = np.random.default_rng(2).normal(size=(1_500, 4))
+    settings = replace(SETTINGS, k=3, fit_sample=300)
+    first, second = fit_personas(x, settings), fit_personas(x, settings)
+    assert first.clusters.shape == (1_500,)
+    assert np.array_equal(first.clusters, second.clusters)
+    other_seed = fit_personas(x, replace(settings, seed=settings.seed + 1))
+    assert not np.array_equal(first.clusters, other_seed.clusters)
+
+
 def test_a_fixed_k_is_used_as_configured():
     x, _ = blobs()
     fit = fit_personas(x, replace(SETTINGS, k=3))

@@ -1,7 +1,11 @@
 import polars as pl
 import pytest
 
-from assets.segments.rfm import NO_PURCHASES, RFM_RULES, RfmRule, quintile_score, rfm_grid, rfm_scores
+from assets.segments.config import default_config
+from assets.segments.rfm import RfmRule, quintile_score, rfm_grid, rfm_scores
+
+RFM_RULES = default_config().rfm_rules
+NO_PURCHASES = default_config().no_purchases_label
 
 
 def features(**columns: list) -> pl.DataFrame:
@@ -71,3 +75,56 @@ def test_every_customer_gets_exactly_one_segment():
     assert result.height == 200
     assert result["customer_id"].n_unique() == 200
     assert result["rfm_segment"].null_count() == 0
+
+
+def scored(frame: pl.DataFrame) -> dict[str, dict]:
+    """rfm_scores by customer_id, for asserting on single customers."""
+    return {row["customer_id"]: row for row in rfm_scores(frame).iter_rows(named=True)}
+
+
+def test_the_score_map_is_not_symmetric_in_recency_and_fm():
+    # five buyers, so each score is the buyer's rank; a: long gone but the best, b: brand new and the least
+    frame = features(
+        customer_id=["a", "b", "c", "d", "e"],
+        recency_days=[300, 1, 200, 100, 50],
+        repeat_purchase_day_count=[9, 0, 1, 2, 3],
+        revenue_usd=[900.0, 10, 20, 30, 40],
+    )
+    result = scored(frame)
+    assert (result["a"]["recency_score"], result["a"]["fm_score"]) == (1, 5)
+    assert (result["b"]["recency_score"], result["b"]["fm_score"]) == (5, 1)
+    assert result["a"]["rfm_segment"] == "Cannot lose them"
+    assert result["b"]["rfm_segment"] == "New"
+    assert [result[c]["rfm_segment"] for c in "cde"] == ["Hibernating", "Need attention", "Loyal"]
+
+
+def test_the_fm_score_rounds_halves_up():
+    # (F, M) = (1, 2), (2, 3), (3, 4), (4, 5), (5, 1): means 1.5, 2.5, 3.5, 4.5 and 3
+    frame = features(
+        customer_id=["a", "b", "c", "d", "e"],
+        recency_days=[30, 30, 30, 30, 30],
+        repeat_purchase_day_count=[0, 1, 2, 3, 4],
+        revenue_usd=[20.0, 30, 40, 50, 10],
+    )
+    result = scored(frame)
+    assert [(result[c]["frequency_score"], result[c]["monetary_score"]) for c in "abcde"] == [
+        (1, 2),
+        (2, 3),
+        (3, 4),
+        (4, 5),
+        (5, 1),
+    ]
+    assert [result[c]["fm_score"] for c in "abcde"] == [2, 3, 4, 5, 3]
+
+
+def test_frequency_is_scored_on_repeat_purchase_days():
+    # repeat purchase days rise while orders and revenue fall: the frequency score must follow purchase days
+    frame = features(
+        customer_id=["a", "b", "c", "d", "e"],
+        order_count=[9, 8, 7, 6, 5],
+        repeat_purchase_day_count=[0, 1, 2, 3, 4],
+        revenue_usd=[500.0, 400, 300, 200, 100],
+    )
+    result = scored(frame)
+    assert [result[c]["frequency_score"] for c in "abcde"] == [1, 2, 3, 4, 5]
+    assert [result[c]["monetary_score"] for c in "abcde"] == [5, 4, 3, 2, 1]
