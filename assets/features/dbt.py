@@ -11,9 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from assets.ingest.assets import WAREHOUSE_POOL
+from assets.metadata import PREVIEW_ROWS, markdown_table
+from assets.warehouse import table_ref
 from orchestration.resources import Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
@@ -43,9 +46,47 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     def customer_features_dbt(
         context: dg.AssetExecutionContext, config: FeaturesConfig, dbt: DbtCliResource, warehouse: Warehouse
     ) -> Iterator[Any]:
-        yield from dbt.cli(dbt_build_args(warehouse.file, config.as_of), context=context).stream()
+        # dbt holds the warehouse until it exits, so the events wait for it to count their rows
+        invocation = dbt.cli(dbt_build_args(warehouse.file, config.as_of), context=context, raise_on_error=False)
+        events = list(invocation.stream())
+        with warehouse.connect(read_only=True) as con:
+            for event in events:
+                yield with_relation_metadata(con, event, context)
+        if not invocation.is_successful():
+            raise invocation.get_error() or RuntimeError("dbt build failed")
 
     return customer_features_dbt
+
+
+def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: dg.AssetExecutionContext) -> Any:
+    """Add the row count, and for tables a preview, of the relation a dbt materialization wrote.
+
+    Asset keys mirror the warehouse (`["marts", "fct_orders"]` is `marts.fct_orders`); events of
+    other kinds (test results) and relations that are not in the warehouse pass unchanged.
+    """
+    if isinstance(event, dg.Output):
+        key = context.asset_key_for_output(event.output_name)
+    elif isinstance(event, dg.AssetMaterialization):
+        key = event.asset_key
+    else:
+        return event
+    if len(key.path) != 2:
+        return event
+    schema, name = key.path
+    found = con.execute(
+        "select table_type from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchall()
+    if not found:
+        return event
+    relation = table_ref(schema, name)
+    extra: dict[str, Any] = {
+        "dagster/row_count": dg.MetadataValue.int(con.execute(f"select count(*) from {relation}").fetchall()[0][0])
+    }
+    if found[0][0] == "BASE TABLE":
+        extra["preview"] = dg.MetadataValue.md(
+            markdown_table(con.sql(f"select * from {relation} limit {PREVIEW_ROWS}").pl())
+        )
+    return event.with_metadata({**event.metadata, **extra})
 
 
 GENERATED_FOLDERS = ("target", "logs", "dbt_packages")

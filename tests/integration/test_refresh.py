@@ -10,7 +10,6 @@ import pytest
 from assets.publish.log import read_log
 from assets.publish.store import PublishedStore
 from assets.segments.profiles import SEGMENT_KINDS
-from assets.segments.rfm import RFM_SEGMENTS
 
 pytestmark = pytest.mark.integration
 
@@ -69,7 +68,7 @@ def test_every_customer_has_exactly_one_rfm_segment(refreshed, published):
     assert published.scalar("select count(*) from segments.customer_segments") == customers
     assert published.scalar("select count(distinct customer_id) from segments.customer_segments") == customers
     labels = {row[0] for row in published.query("select distinct rfm_segment from segments.customer_segments")}
-    assert labels <= set(RFM_SEGMENTS)
+    assert labels <= set(SEGMENT_KINDS["rfm_segment"])
     assert published.scalar("select count(*) from segments.customer_segments where rfm_segment is null") == 0
     # buyers are spread over several named segments, not lumped in one
     assert len(labels - {"No purchases"}) >= 6
@@ -211,3 +210,15 @@ def test_gx_checks_link_their_data_docs_pages(refreshed):
         assert (page.parent / "index.html").read_text().count(page.name) == 1
     log = read_log(PublishedStore.beside(refreshed.warehouse).log_file)
     assert log["data_docs"].drop_nulls().len() == 1
+
+
+def test_dbt_models_report_their_row_counts_and_a_preview(refreshed):
+    materialized = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in refreshed.result.asset_materializations_for_node("customer_features_dbt")
+    }
+    for relation in ("marts.dim_customer_features", "staging.stg_shop__purchases", "seeds.survey_codebook"):
+        metadata = materialized[relation.replace(".", "/")]
+        assert metadata["dagster/row_count"].value == refreshed.scalar(f"select count(*) from {relation}"), relation
+    assert "| customer_id |" in materialized["marts/dim_customer_features"]["preview"].value
+    assert "preview" not in materialized["staging/stg_shop__purchases"]  # a view: counted, not previewed
