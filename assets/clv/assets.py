@@ -1,18 +1,19 @@
 """CLV assets: fit the purchase and spend models on the orders and score every customer."""
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Literal
+from datetime import date, timedelta
+from typing import Any, Literal
 
 import dagster as dg
 import duckdb
 import polars as pl
 
 from assets.charts import line_chart
-from assets.clv.backtest import run_backtest
-from assets.clv.errors import CLVDataError
-from assets.clv.gamma_gamma import fit_gamma_gamma
+from assets.clv.backtest import Backtest, run_backtest
 from assets.clv.models import fit_purchase_model
+from assets.clv.settings import checked_calibration_end
+from assets.clv.spend import fit_spend_model
 from assets.clv.summary import customer_summary
+from assets.clv.tables import customer_clv_table, parameter_table
 from assets.clv.value import customer_lifetime_value
 from assets.features.dbt import CUSTOMER_FEATURES, FACT_ORDERS
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
@@ -47,7 +48,9 @@ def score_customers(
 
     Returns the per-customer CLV frame, the parameter table, and why the spend model was
     skipped (None when it was fitted). Customers without orders get P(alive) null and zero
-    expected purchases and value.
+    expected purchases and value; customers whose repeat spend is unknown (amounts missing)
+    get null spend and CLV. Raises CLVDataError when the data cannot support the purchase
+    model, or when every known repeat amount is 0 (NoSpendError).
     """
     summary = customer_summary(
         orders.select("customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")),
@@ -55,67 +58,32 @@ def score_customers(
         time_unit=config.time_unit,
     )
     x, t_x, big_t = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
-    monetary = summary["monetary_value"].to_numpy()
     purchase_fit = fit_purchase_model(x, t_x, big_t, model=config.purchase_model)
-    spend_skipped: str | None = None
-    try:
-        spend_fit = fit_gamma_gamma(x, monetary)
-    except CLVDataError as exc:
-        spend_fit, spend_skipped = None, str(exc)
+    spend_fit, spend_skipped = fit_spend_model(summary)
     values = customer_lifetime_value(
         purchase_fit,
         spend_fit,
         x,
         t_x,
         big_t,
-        monetary,
+        summary["monetary_value"].fill_null(0.0).to_numpy(),
         time_unit=config.time_unit,
         horizon_months=config.horizon_months,
         monthly_discount_rate=config.monthly_discount_rate,
     )
-    scored = summary.select(
-        "customer_id",
-        pl.col("frequency").alias("repeat_purchase_count"),
-        pl.col("recency").alias("recency_periods"),
-        pl.col("T").alias("age_periods"),
-        pl.col("monetary_value").alias("monetary_value_usd"),
-    ).with_columns(
-        pl.Series("p_alive", values["p_alive"], dtype=pl.Float64),
-        pl.Series("expected_purchases", values["expected_purchases"], dtype=pl.Float64),
-        pl.Series("expected_average_spend_usd", values["expected_average_spend"], dtype=pl.Float64),
-        pl.Series("expected_spend_usd", values["expected_spend"], dtype=pl.Float64),
-        pl.Series("clv_usd", values["clv"], dtype=pl.Float64),
+    clv = customer_clv_table(
+        summary,
+        values,
+        customers,
+        time_unit=config.time_unit,
+        horizon_months=config.horizon_months,
+        purchase_model=purchase_fit.model,
+        calibration_end=calibration_end,
     )
-    clv = (
-        customers.select("customer_id")
-        .join(scored, on="customer_id", how="left")
-        .with_columns(
-            pl.col("expected_purchases", "expected_spend_usd", "clv_usd").fill_null(0.0),
-            pl.lit(config.time_unit).alias("time_unit"),
-            pl.lit(config.horizon_months).alias("horizon_months"),
-            pl.lit(purchase_fit.model).alias("purchase_model"),
-            pl.lit(calibration_end).alias("calibration_end"),
-        )
-        .sort("customer_id")
+    parameters = parameter_table(
+        purchase_fit, spend_fit, spend_skipped, time_unit=config.time_unit, calibration_end=calibration_end
     )
-    fitted_at = datetime.now(UTC).replace(tzinfo=None)
-    rows = [
-        {
-            "model": fit.model,
-            "parameter": name,
-            "value": value,
-            "std_error": fit.std_errors.get(name),
-            "log_likelihood": fit.log_likelihood,
-            "customers": fit.n_customers,
-            "time_unit": config.time_unit,
-            "calibration_end": calibration_end,
-            "fitted_at": fitted_at,
-        }
-        for fit in (purchase_fit, spend_fit)
-        if fit is not None
-        for name, value in fit.params.items()
-    ]
-    return clv, pl.DataFrame(rows), spend_skipped
+    return clv, parameters, spend_skipped
 
 
 @dg.multi_asset(
@@ -136,7 +104,9 @@ def score_customers(
             CLV_MODEL_PARAMETERS,
             description=(
                 "One row per fitted model parameter: model, parameter, value, standard error, "
-                "log-likelihood, customers and when it was fitted."
+                "log-likelihood, customers, when it was fitted, and a note when the fit did not converge "
+                "or the data leave the parameter unidentified; a skipped spend model has one row with "
+                "no parameter and the reason in its note."
             ),
             deps=[FACT_ORDERS],
             group_name="clv",
@@ -152,7 +122,7 @@ def customer_clv(context: dg.AssetExecutionContext, config: ClvConfig, warehouse
         orders = read_table(con, "marts", "fct_orders")
         customers = con.sql("select customer_id, as_of_date from marts.dim_customer_features").pl()
         as_of = customers["as_of_date"].max()
-        calibration_end = date.fromisoformat(config.calibration_end) if config.calibration_end else as_of
+        calibration_end = checked_calibration_end(config.calibration_end, as_of)
         clv, parameters, spend_skipped = score_customers(orders, customers, config, calibration_end)
         replace_table(con, CANDIDATE_SCHEMA, "customer_clv", clv)
         replace_table(con, CANDIDATE_SCHEMA, "clv_model_parameters", parameters)
@@ -178,8 +148,9 @@ def customer_clv(context: dg.AssetExecutionContext, config: ClvConfig, warehouse
 
 def backtest_split(config: ClvConfig, as_of: date) -> date:
     """The backtest's calibration end: the configured one if it leaves a hold-out, else as-of minus the hold-out."""
-    if config.calibration_end and date.fromisoformat(config.calibration_end) < as_of:
-        return date.fromisoformat(config.calibration_end)
+    configured = checked_calibration_end(config.calibration_end, as_of)
+    if configured < as_of:
+        return configured
     return as_of - timedelta(days=config.backtest_holdout_days)
 
 
@@ -212,7 +183,8 @@ def published_purchase_model(con: duckdb.DuckDBPyConnection, config: ClvConfig) 
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
 )
-def clv_backtest(config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+def clv_backtest(context: dg.AssetExecutionContext, config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResult:
+    """Backtest the published purchase model; with no usable periods, an empty table and the reason."""
     with warehouse.connect() as con:
         orders = read_table(con, "marts", "fct_orders")
         as_of = con.execute("select max(as_of_date) from marts.dim_customer_features").fetchone()[0]
@@ -227,26 +199,36 @@ def clv_backtest(config: ClvConfig, warehouse: Warehouse) -> dg.MaterializeResul
             purchase_model=published_purchase_model(con, config),
         )
         replace_table(con, CANDIDATE_SCHEMA, "clv_backtest", result.summary)
+    if result.skipped:
+        context.log.warning(f"CLV backtest skipped: {result.skipped}")
+    return dg.MaterializeResult(metadata=backtest_metadata(result, config.time_unit))
+
+
+def backtest_metadata(result: Backtest, time_unit: str) -> dict[str, Any]:
+    """The backtest's figures and tracking plot, or, when it was skipped, the reason in their place."""
+    metadata: dict[str, Any] = {
+        **frame_metadata(result.summary, table="candidate.clv_backtest"),
+        "calibration_end": str(result.calibration_end),
+        "holdout_end": str(result.holdout_end),
+    }
+    if result.skipped or result.fit is None:
+        return {**metadata, "skipped": f"no backtest: {result.skipped}"}
     model_row, naive_row = result.summary.row(0, named=True), result.summary.row(1, named=True)
     tracking = result.tracking
-    return dg.MaterializeResult(
-        metadata={
-            **frame_metadata(result.summary, table="candidate.clv_backtest"),
-            "calibration_end": str(result.calibration_end),
-            "holdout_end": str(result.holdout_end),
-            "predicted_repeat_purchases": model_row["predicted_repeat_purchases"],
-            "actual_repeat_purchases": model_row["actual_repeat_purchases"],
-            "mean_absolute_error": model_row["mean_absolute_error"],
-            "naive_mean_absolute_error": naive_row["mean_absolute_error"],
-            "tracking_plot": line_chart(
-                tracking["period"].to_list(),
-                {
-                    "actual": tracking["actual_cumulative_repeat_purchases"].to_list(),
-                    f"predicted ({result.fit.model})": tracking["predicted_cumulative_repeat_purchases"].to_list(),
-                },
-                title=f"Cumulative repeat purchases; calibration ends {result.calibration_end}",
-                x_label=f"{config.time_unit} since the first purchase",
-                y_label="repeat purchases",
-            ),
-        }
-    )
+    return {
+        **metadata,
+        "predicted_repeat_purchases": model_row["predicted_repeat_purchases"],
+        "actual_repeat_purchases": model_row["actual_repeat_purchases"],
+        "mean_absolute_error": model_row["mean_absolute_error"],
+        "naive_mean_absolute_error": naive_row["mean_absolute_error"],
+        "tracking_plot": line_chart(
+            tracking["period"].to_list(),
+            {
+                "actual": tracking["actual_cumulative_repeat_purchases"].to_list(),
+                f"predicted ({result.fit.model})": tracking["predicted_cumulative_repeat_purchases"].to_list(),
+            },
+            title=f"Cumulative repeat purchases; calibration ends {result.calibration_end}",
+            x_label=f"{time_unit} since the first purchase",
+            y_label="repeat purchases",
+        ),
+    }

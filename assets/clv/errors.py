@@ -7,3 +7,15 @@ class CLVDataError(ValueError):
     Raised instead of letting scipy fail deep inside an optimiser or return NaN, so a pipeline
     can catch it, log the reason and carry on (for example without the spend model).
     """
+
+
+class NoSpendError(CLVDataError):
+    """Every repeat purchase with a known amount is worth 0: there is no spend to value customers by.
+
+    Unlike the other reasons the spend model can be skipped for, this one fails the refresh: pricing
+    customers at their own mean spend would publish a CLV of 0 for everyone, which reads as a finding.
+    """
+
+
+class CLVSettingError(ValueError):
+    """A CLV setting of the refresh is malformed or contradicts the data; the message names the setting."""

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import digamma, gammaln
 
-from assets.clv.errors import CLVDataError
+from assets.clv.errors import CLVDataError, NoSpendError
 from assets.clv.mle import ModelFit, Objective, maximise
 from assets.clv.validation import MIN_CUSTOMERS, as_column
 
@@ -28,7 +28,7 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary_value: ArrayLike) -> ModelFit
 
     Repeat buyers whose mean spend is exactly 0 are left out: a gamma variable is never 0, and
     free or fully refunded orders say nothing about how much paying customers spend. Raises
-    CLVDataError when there are no repeat buyers, their spend is all zero, fewer than
+    CLVDataError when there are no repeat buyers, their spend is all zero (NoSpendError), fewer than
     MIN_CUSTOMERS of them remain, or the fitted q <= 1 (spend so heavy-tailed that the model's
     mean spend is infinite, so it cannot price a customer).
     """
@@ -38,7 +38,7 @@ def fit_gamma_gamma(frequency: ArrayLike, monetary_value: ArrayLike) -> ModelFit
         raise CLVDataError(f"no repeat buyers among {len(x)} customers: Gamma-Gamma needs customers with frequency > 0")
     used = repeat & (z > 0)
     if not used.any():
-        raise CLVDataError(
+        raise NoSpendError(
             f"all {int(repeat.sum())} repeat buyers have zero spend: Gamma-Gamma needs positive monetary values"
         )
     if used.sum() < MIN_CUSTOMERS:

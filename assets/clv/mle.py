@@ -24,6 +24,11 @@ LOG_SPAN = 20.0
 """How far (in log units, a factor of about 5e8) a parameter may move from its start; the box keeps
 exp() finite when a parameter is not identified by the data and drifts toward 0 or infinity."""
 
+MAX_LOG_STD_ERROR = LOG_SPAN / 2
+"""A parameter whose standard error on the log scale exceeds this is not identified: its +/- 2
+standard-error interval is wider than the whole box searched, so the data say nothing about it, and
+a finite error there would only reflect rounding along a flat ridge. Its standard error is inf."""
+
 
 @dataclass(frozen=True)
 class ModelFit:
@@ -31,10 +36,15 @@ class ModelFit:
 
     model: str  # "bgnbd" | "pareto_nbd" | "gamma_gamma"
     params: dict[str, float]  # bgnbd: r, alpha, a, b; pareto_nbd: r, alpha, s, beta; gamma_gamma: p, q, gamma
-    std_errors: dict[str, float]  # same keys; inf where the data do not pin the parameter down
+    std_errors: dict[str, float]  # same keys; inf where the data do not pin the parameter down (not identified)
     log_likelihood: float  # total over customers, the convention of the published figures
     n_customers: int
     converged: bool  # the optimiser met its tolerance (a parameter the data leave open may sit at the box edge)
+
+    @property
+    def unidentified(self) -> list[str]:
+        """The parameters the data leave open (standard error inf): their values are arbitrary points on a ridge."""
+        return [name for name, error in self.std_errors.items() if not math.isfinite(error)]
 
 
 def maximise(
@@ -148,7 +158,8 @@ def _hessian_from_values(value: Callable[[Vector], float], x: Vector, step: floa
 
 def _std_errors(hessian: Vector, theta: Vector, pinned: NDArray[np.bool_]) -> Vector:
     """Delta-method standard errors; inf for parameters the data leave undetermined (at the box
-    edge, or where the Hessian is not positive definite), rather than a misleading number."""
+    edge, where the Hessian is not positive definite, or with a log-scale error above
+    MAX_LOG_STD_ERROR), rather than a misleading number."""
     errors = np.full(len(theta), math.inf)
     free = ~pinned
     if not free.any():
@@ -158,6 +169,6 @@ def _std_errors(hessian: Vector, theta: Vector, pinned: NDArray[np.bool_]) -> Ve
     except np.linalg.LinAlgError:
         return errors
     variance = np.diag(covariance)
-    ok = np.isfinite(variance) & (variance > 0)
+    ok = np.isfinite(variance) & (variance > 0) & (variance < MAX_LOG_STD_ERROR**2)
     errors[np.flatnonzero(free)[ok]] = theta[free][ok] * np.sqrt(variance[ok])
     return errors

@@ -50,9 +50,11 @@ def fit_purchase_model(
 ) -> ModelFit:
     """Fit BG/NBD, Pareto/NBD, or with "auto" both, keeping the higher log-likelihood.
 
-    Both models have four parameters, so the likelihood compares them fairly. A converged fit is
-    preferred to one that did not converge; if one model raises CLVDataError the other is kept,
-    and only if both fail does this raise, with both reasons.
+    Both models have four parameters, so the likelihood compares them fairly when the data pin
+    those down. A converged fit is preferred to one that did not converge, then the fit with fewer
+    unidentified parameters (on a flat ridge a higher likelihood says little, and the model that
+    leaves less open is the one whose predictions rest on the data); if one model raises
+    CLVDataError the other is kept, and only if both fail does this raise, with both reasons.
     """
     if model != "auto":
         if model not in _FITTERS:
@@ -69,7 +71,7 @@ def fit_purchase_model(
             reasons.append(f"{name}: {exc}")
     if not fits:
         raise CLVDataError("no purchase model could be fitted; " + "; ".join(reasons))
-    return max(fits, key=lambda fit: (fit.converged, fit.log_likelihood))
+    return max(fits, key=lambda fit: (fit.converged, -len(fit.unidentified), fit.log_likelihood))
 
 
 def p_alive(fit: ModelFit, frequency: ArrayLike, recency: ArrayLike, T: ArrayLike) -> Vector:

@@ -146,17 +146,23 @@ class _Customers:
 
 
 def _log_likelihood(theta: Vector, customers: _Customers) -> Vector:
-    r, alpha, s, beta = theta
+    r = theta[0]
     log_alive, log_dead = _log_terms(theta, customers)
     x = customers.x
-    return gammaln(r + x) - gammaln(r) + r * np.log(alpha) + s * np.log(beta) + np.logaddexp(log_alive, log_dead)
+    return gammaln(r + x) - gammaln(r) + np.logaddexp(log_alive, log_dead)
 
 
 def _log_terms(theta: Vector, customers: _Customers) -> tuple[Vector, Vector]:
-    """ln of the two terms in the brackets: alive at T, and died in (t_x, T] (ln(s I))."""
+    """ln of alpha^r beta^s times the two terms in the brackets: alive at T, and died in (t_x, T] (s I).
+
+    The factor alpha^r beta^s is taken into each term so that pairs like s ln(beta) - s ln(beta + T)
+    become -s ln(1 + T/beta): when s and beta grow together (the data cannot tell a long lifetime
+    from none) the difference of two huge logarithms would otherwise lose every digit, and the
+    likelihood would be too rough along that ridge for the optimiser and the Hessian.
+    """
     r, alpha, s, beta = theta
     x, big_t = customers.x, customers.T
-    log_alive = -(r + x) * np.log(alpha + big_t) - s * np.log(beta + big_t)
+    log_alive = -r * np.log1p(big_t / alpha) - x * np.log(alpha + big_t) - s * np.log1p(big_t / beta)
     pairs_tx, pairs_t = customers.at_recency, customers.at_end
     log_tail_tx = _log_tail(theta, pairs_tx.x, pairs_tx.tau)[pairs_tx.index]
     log_tail_t = _log_tail(theta, pairs_t.x, pairs_t.tau)[pairs_t.index]
@@ -167,19 +173,21 @@ def _log_terms(theta: Vector, customers: _Customers) -> tuple[Vector, Vector]:
 
 
 def _log_tail(theta: Vector, x: Vector, tau: Vector) -> Vector:
-    """ln F(tau), F(tau) = integral from tau to infinity of (alpha+u)^-(r+x) (beta+u)^-(s+1) du.
+    """ln(alpha^r beta^s F(tau)), F(tau) = integral from tau to infinity of (alpha+u)^-(r+x) (beta+u)^-(s+1) du.
 
     alpha >= beta: F = (alpha+tau)^-(r+x) (beta+tau)^-s / n * 2F1(1, r+x; n+1; (alpha-beta)/(alpha+tau))
     alpha <  beta: F = (alpha+tau)^(1-r-x) (beta+tau)^-(s+1) / n * 2F1(1, s+1; n+1; (beta-alpha)/(beta+tau))
+    with (alpha / (alpha+tau))^r and (beta / (beta+tau))^s formed by log1p.
     """
     r, alpha, s, beta = theta
     n = r + s + x
+    scaled = -r * np.log1p(tau / alpha) - s * np.log1p(tau / beta)  # ln[(alpha/(alpha+tau))^r (beta/(beta+tau))^s]
     log_a, log_b = np.log(alpha + tau), np.log(beta + tau)
     if alpha >= beta:
         series = log_hyp2f1_one(r + x, n + 1, (alpha - beta) / (alpha + tau))
-        return -(r + x) * log_a - s * log_b - np.log(n) + series
+        return scaled - x * log_a - np.log(n) + series
     series = log_hyp2f1_one(s + 1, n + 1, (beta - alpha) / (beta + tau))
-    return (1 - r - x) * log_a - (s + 1) * log_b - np.log(n) + series
+    return scaled + (1 - x) * log_a - log_b - np.log(n) + series
 
 
 def _log1mexp(v: Vector) -> Vector:

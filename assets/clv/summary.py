@@ -30,7 +30,10 @@ def customer_summary(
     - ``recency``: first to last purchase day in calibration;
     - ``T``: first purchase day to ``calibration_end``;
     - ``monetary_value``: mean value of the repeat transactions in calibration (the first
-      day excluded, since the spend model describes repeat spend), 0.0 without any;
+      day excluded, since the spend model describes repeat spend), 0.0 without any; a day
+      with any order lacking an amount has no known value and is left out of the mean, and
+      when no repeat day has a known value the mean is null (unknown), never 0;
+    - ``unpriced_repeat_days``: repeat transactions in calibration without a known value;
     - ``first_purchase_at``: the first purchase day;
     - with ``observation_end``: ``holdout_frequency``, distinct purchase days in
       (calibration_end, observation_end], and ``holdout_duration``, that period's length.
@@ -47,12 +50,8 @@ def customer_summary(
         (pl.len() - 1).cast(pl.Int64).alias("frequency"),
         ((pl.col("day").max() - pl.col("day").min()).dt.total_days() / unit).alias("recency"),
         ((pl.lit(calibration_end) - pl.col("day").min()).dt.total_days() / unit).alias("T"),
-        pl.col("amount")
-        .filter(pl.col("day") > pl.col("day").min())
-        .mean()
-        .fill_null(0.0)
-        .cast(pl.Float64)
-        .alias("monetary_value"),
+        pl.when(pl.len() > 1).then(_repeat_amounts().mean()).otherwise(0.0).cast(pl.Float64).alias("monetary_value"),
+        _repeat_amounts().null_count().cast(pl.Int64).alias("unpriced_repeat_days"),
         pl.col("day").min().alias("first_purchase_at"),
     )
     if observation_end is not None:
@@ -68,8 +67,14 @@ def customer_summary(
     return summary.collect().sort("customer_id")
 
 
+def _repeat_amounts() -> pl.Expr:
+    """A customer's day totals after their first purchase day (null where a day's value is unknown)."""
+    return pl.col("amount").filter(pl.col("day") > pl.col("day").min())
+
+
 def _purchase_days(transactions: pl.LazyFrame, last_day: datetime.date) -> pl.LazyFrame:
-    """One row per customer and purchase day up to ``last_day``, with the day's total amount."""
+    """One row per customer and purchase day up to ``last_day``, with the day's total amount:
+    null when any order of the day lacks an amount, since a partial sum would understate it."""
     schema = transactions.collect_schema()
     missing = {"customer_id", "ordered_at", "amount"} - set(schema.names())
     if missing:
@@ -85,5 +90,11 @@ def _purchase_days(transactions: pl.LazyFrame, last_day: datetime.date) -> pl.La
         transactions.select("customer_id", pl.col("ordered_at").cast(pl.Date).alias("day"), "amount")
         .filter(pl.col("day") <= last_day)
         .group_by("customer_id", "day")
-        .agg(pl.col("amount").sum().cast(pl.Float64))
+        .agg(
+            pl.when(pl.col("amount").is_null().any())
+            .then(None)
+            .otherwise(pl.col("amount").cast(pl.Float64).sum())
+            .cast(pl.Float64)
+            .alias("amount")
+        )
     )

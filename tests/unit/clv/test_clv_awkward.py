@@ -1,17 +1,24 @@
 """Awkward but valid data: fits converge and every prediction is finite and in range."""
 
+import datetime
+
 import numpy as np
+import polars as pl
 import pytest
 from clv_data import cdnow_arrays, simulate_bgnbd
 
+from assets.clv.errors import CLVDataError
 from assets.clv.models import (
     ModelFit,
     expected_purchases,
     expected_purchases_new_customer,
     fit_bgnbd,
     fit_pareto_nbd,
+    fit_purchase_model,
     p_alive,
 )
+from assets.clv.pareto_nbd import NAMES
+from assets.clv.summary import customer_summary
 
 MODELS = [fit_bgnbd, fit_pareto_nbd]
 
@@ -28,14 +35,31 @@ def assert_usable(fit: ModelFit, x: np.ndarray, t_x: np.ndarray, big_t: np.ndarr
     assert np.all(np.isfinite(expected_purchases_new_customer(fit, [0.0, horizon])))
 
 
-@pytest.mark.parametrize("fitter", MODELS)
-def test_every_customer_bought_once_but_one(fitter):
+def one_repeat_buyer() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """200 customers observed for 30 periods; only one bought again."""
     x, t_x, big_t = np.zeros(200), np.zeros(200), np.full(200, 30.0)
     x[0], t_x[0] = 1, 5.0
+    return x, t_x, big_t
+
+
+@pytest.mark.parametrize(("fitter", "open_parameters"), [(fit_bgnbd, ["a", "b"]), (fit_pareto_nbd, list(NAMES))])
+def test_every_customer_bought_once_but_one(fitter, open_parameters):
+    x, t_x, big_t = one_repeat_buyer()
     fit = fitter(x, t_x, big_t)
     assert_usable(fit, x, t_x, big_t)
     # the data say repeat purchases are rare: the model expects few
     assert expected_purchases(fit, 30.0, x, t_x, big_t).sum() < 5
+    # but one repeat purchase cannot pin down four parameters: the ones the data leave open (for
+    # Pareto/NBD the ridge where s and beta grow together, dragging r and alpha) say so with an
+    # infinite standard error instead of a number that only reflects rounding
+    assert fit.unidentified == open_parameters
+    assert all(np.isinf(fit.std_errors[name]) for name in open_parameters)
+
+
+def test_auto_prefers_the_model_that_leaves_fewer_parameters_open():
+    # Pareto/NBD has the higher likelihood on this data, but every one of its parameters is open
+    fit = fit_purchase_model(*one_repeat_buyer())
+    assert fit.model == "bgnbd"
 
 
 @pytest.mark.parametrize("fitter", MODELS)
@@ -47,8 +71,25 @@ def test_one_customer_with_hundreds_of_purchases(fitter):
     assert expected_purchases(fit, 39.0, x[:1], t_x[:1], big_t[:1])[0] > 100
 
 
+@pytest.mark.parametrize("fitter", [*MODELS, fit_purchase_model])
+def test_a_single_day_of_history_has_no_repeat_buyers_and_says_so(fitter):
+    # one calendar day: several orders a day are one purchase occasion, so nobody has repeated yet
+    day = datetime.datetime(2024, 3, 1)
+    orders = pl.DataFrame(
+        {
+            "customer_id": [f"c{i % 40}" for i in range(100)],
+            "ordered_at": [day + datetime.timedelta(minutes=7 * i) for i in range(100)],
+            "amount": [10.0] * 100,
+        }
+    )
+    summary = customer_summary(orders, calibration_end=day.date(), time_unit="weeks")
+    assert summary.height == 40 and (summary["T"] == 0).all() and (summary["frequency"] == 0).all()
+    with pytest.raises(CLVDataError, match="no repeat buyers among 40 customers"):
+        fitter(*(summary[c].to_numpy() for c in ("frequency", "recency", "T")))
+
+
 @pytest.mark.parametrize("fitter", MODELS)
-def test_a_single_day_of_history(fitter):
+def test_two_days_of_history(fitter):
     # weeks, two calendar days: customers are 0 or 1 day old and repeat buyers bought on both days
     rng = np.random.default_rng(2)
     big_t = rng.choice([0.0, 1 / 7], 500)

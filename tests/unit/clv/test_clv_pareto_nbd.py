@@ -91,3 +91,30 @@ def test_s_equal_to_one_is_the_limit_of_its_neighbours():
         for d in (-1e-7, 1e-7)
     ]
     assert at_one == pytest.approx(np.mean(near), rel=1e-6)
+
+
+def fixed_death_rate_log_likelihood(r: float, alpha: float, mu: float, x: float, t_x: float, big_t: float) -> float:
+    """ln L when every customer's death rate is exactly mu: the limit of Pareto/NBD as s and beta grow
+    with s / beta = mu. L = Gamma(r+x) alpha^r / Gamma(r) [(alpha+T)^-(r+x) e^(-mu T) + mu J], J the
+    integral from t_x to T of (alpha+u)^-(r+x) e^(-mu u) du, by quadrature, scaled to its value at t_x."""
+    from scipy.integrate import quad
+
+    def log_integrand(u: float) -> float:
+        return -(r + x) * np.log(alpha + u) - mu * u
+
+    peak = log_integrand(t_x)
+    integral, _ = quad(lambda u: np.exp(log_integrand(u) - peak), t_x, big_t, epsabs=0.0, epsrel=1e-12)
+    log_dead = np.log(mu) + peak + np.log(integral) if big_t > t_x else -np.inf
+    return float(gammaln(r + x) - gammaln(r) + r * np.log(alpha) + np.logaddexp(log_integrand(big_t), log_dead))
+
+
+def test_log_likelihood_is_exact_far_along_the_ridge_where_s_and_beta_grow_together():
+    # the point a one-repeat-buyer fit used to stop at: s ln(beta) - s ln(beta + T) there is a
+    # difference of two numbers near 5e9, which loses about six decimals unless formed with log1p
+    r, alpha, s, beta = 10.0, 1.0e4, 2.4e8, 1.2e9
+    customers = [(0, 0.0, 30.0), (1, 5.0, 30.0), (3, 20.0, 39.0)]
+    x, t_x, big_t = (np.array(column, dtype=np.float64) for column in zip(*customers, strict=True))
+    ours = log_likelihood({"r": r, "alpha": alpha, "s": s, "beta": beta}, x, t_x, big_t)
+    # Gamma(s, beta) has relative spread 1/sqrt(s): at s = 2.4e8 the limit is exact to ~1e-8
+    reference = [fixed_death_rate_log_likelihood(r, alpha, s / beta, *customer) for customer in customers]
+    assert ours == pytest.approx(reference, abs=1e-7)

@@ -77,7 +77,7 @@ def test_weeks_lazy_input_dates_and_holdout():
     )
 
     assert summary.columns == [
-        "customer_id", "frequency", "recency", "T", "monetary_value",
+        "customer_id", "frequency", "recency", "T", "monetary_value", "unpriced_repeat_days",
         "first_purchase_at", "holdout_frequency", "holdout_duration",
     ]  # fmt: skip
     assert summary["customer_id"].to_list() == ["c1"]
@@ -85,6 +85,25 @@ def test_weeks_lazy_input_dates_and_holdout():
     assert row["recency"] == pytest.approx(3 / 7) and row["T"] == pytest.approx(14 / 7)
     assert row["holdout_frequency"] == 1
     assert row["holdout_duration"] == pytest.approx(31 / 7)
+
+
+def test_missing_amounts_are_unknown_not_zero():
+    transactions = frame(
+        [
+            ("a", D(2024, 1, 1), 10.0),
+            ("a", D(2024, 1, 2), 20.0),
+            ("a", D(2024, 1, 3), None),  # unknown day: left out of the mean, not counted as 0
+            ("b", D(2024, 1, 1), 10.0),
+            ("b", D(2024, 1, 2), 8.0),
+            ("b", D(2024, 1, 2), None),  # one order of the day unknown: the day's value is unknown
+            ("c", D(2024, 1, 1), None),  # first purchase only: not repeat spend, nothing missing
+        ]
+    )
+    summary = customer_summary(transactions, calibration_end=D(2024, 1, 5), time_unit="days")
+    rows = {row["customer_id"]: row for row in summary.iter_rows(named=True)}
+    assert (rows["a"]["monetary_value"], rows["a"]["unpriced_repeat_days"]) == (20.0, 1)
+    assert (rows["b"]["monetary_value"], rows["b"]["unpriced_repeat_days"]) == (None, 1)
+    assert (rows["c"]["monetary_value"], rows["c"]["unpriced_repeat_days"]) == (0.0, 0)
 
 
 def test_empty_log_gives_empty_summary_with_the_columns():
