@@ -128,6 +128,7 @@ def generate(args: argparse.Namespace) -> int:
 def refresh(args: argparse.Namespace) -> int:
     from assets.ingest.config import FeedConfigError, load_config
     from assets.publish.lock import RefreshLocked
+    from assets.publish.store import PublishedFileUnreadable
     from orchestration.refresh import failures, refresh_run_config, run_refresh
 
     started = time.perf_counter()
@@ -168,6 +169,9 @@ def refresh(args: argparse.Namespace) -> int:
     except RefreshLocked as exc:
         print(f"Refresh refused: {exc}", file=sys.stderr)
         return 3
+    except PublishedFileUnreadable as exc:
+        print(f"Refresh failed: {exc}", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - started
     problems = failures(result)
     if problems or not result.success:
@@ -231,7 +235,7 @@ def report(args: argparse.Namespace) -> int:
 def rollback(args: argparse.Namespace) -> int:
     from assets.publish.lock import RefreshLocked, refresh_lock
     from assets.publish.rollback import NothingToRollBack, roll_back
-    from assets.publish.store import PublishedStore
+    from assets.publish.store import PublishedFileUnreadable, PublishedStore
     from orchestration.refresh import heal_mirror
 
     store = PublishedStore.beside(args.warehouse)
@@ -244,6 +248,9 @@ def rollback(args: argparse.Namespace) -> int:
         return 3
     except NothingToRollBack as exc:
         print(f"Nothing to roll back: {exc}.", file=sys.stderr)
+        return 1
+    except PublishedFileUnreadable as exc:
+        print(f"Rollback failed: {exc}", file=sys.stderr)
         return 1
     print(f"Rolled back from version {before} to version {after}; analysts opening {store.current} now read it.")
     return 0

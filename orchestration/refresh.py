@@ -13,14 +13,13 @@ from typing import Any
 
 import dagster as dg
 
-from assets.clv.assets import clv_backtest
+from assets.clv.assets import CANDIDATE_SCHEMA, clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
 from assets.ingest.config import REFRESH_KEYS
 from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, mark_abandoned, next_version, record
 from assets.publish.mirror import mirror_published, mirrored_version
 from assets.publish.store import PublishedStore
-from assets.warehouse import table_exists
 from orchestration.definitions import build_definitions
 from orchestration.resources import Landing, Publication, Warehouse
 
@@ -80,11 +79,12 @@ def run_refresh(
     config_file = Path(config_file).resolve() if config_file else None
     store = PublishedStore.beside(warehouse)
     with refresh_lock(store.lock_file, wait=wait):
-        mark_abandoned(store.log_file)
         attempt = Attempt(version=next_version(store.log_file, store.versions()))
-        attempt.published_version = store.current_version()
-        record(store.log_file, attempt)
         try:
+            # inside the try: a published file that cannot be opened still leaves a failed row
+            attempt.published_version = store.current_version()
+            mark_abandoned(store.log_file, published_version=attempt.published_version)
+            record(store.log_file, attempt)
             prepare_dbt_manifest()
             attempt.input_files = input_files(landing, config_file)
             heal_mirror(warehouse, store)
@@ -97,7 +97,7 @@ def run_refresh(
             attempt.status, attempt.message, attempt.finished_at = "failed", str(exc), datetime.now(UTC)
             record(store.log_file, attempt)
             raise
-        finish_attempt(attempt, result, warehouse, store)
+        finish_attempt(attempt, result, store)
         record(store.log_file, attempt)
     return result
 
@@ -131,7 +131,7 @@ def heal_mirror(warehouse: Path, store: PublishedStore) -> None:
             mirror_published(con, store.current, store.log_file)
 
 
-def finish_attempt(attempt: Attempt, result: dg.ExecuteInProcessResult, warehouse: Path, store: PublishedStore) -> None:
+def finish_attempt(attempt: Attempt, result: dg.ExecuteInProcessResult, store: PublishedStore) -> None:
     """Fill in how the attempt ended: checks, row counts, whether it was published."""
     evaluations = result.get_asset_check_evaluations()
     blocking = [e for e in evaluations if not e.passed and e.severity == dg.AssetCheckSeverity.ERROR]
@@ -146,23 +146,28 @@ def finish_attempt(attempt: Attempt, result: dg.ExecuteInProcessResult, warehous
     attempt.published = published and result.success
     attempt.status = "published" if attempt.published else "failed"
     attempt.published_version = store.current_version()
-    attempt.row_counts = _candidate_counts(warehouse)
+    attempt.row_counts = candidate_row_counts(result)
     problems = failures(result)
     attempt.message = "; ".join(problems)[:2000] if problems else None
     docs = store.data_docs_dir / f"v{attempt.version:06d}" / "index.html"
     attempt.data_docs = str(docs) if docs.exists() else None
 
 
-def _candidate_counts(warehouse: Path) -> dict[str, int]:
-    """Rows per candidate table (the candidate stays in the warehouse after a failed check)."""
-    if not warehouse.exists():
-        return {}
-    with Warehouse(path=str(warehouse)).connect(read_only=True) as con:
-        return {
-            table: int(con.execute(f"select count(*) from candidate.{table}").fetchone()[0])
-            for table in CANDIDATE_TABLES
-            if table_exists(con, "candidate", table)
-        }
+def candidate_row_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
+    """Rows per candidate table this run materialized, as each asset reported them.
+
+    Read from the run's materializations, not from the warehouse: `candidate.*` tables left by an
+    earlier run stay there for inspection, and must not be counted as this attempt's work.
+    """
+    counts = {}
+    for event in result.get_asset_materialization_events():
+        materialization = event.materialization
+        table = materialization.asset_key.path[-1]
+        rows = materialization.metadata.get("dagster/row_count")
+        built = materialization.asset_key.path == [CANDIDATE_SCHEMA, table] and table in CANDIDATE_TABLES
+        if built and rows is not None:
+            counts[table] = int(rows.value)
+    return counts
 
 
 def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = False) -> list[str]:

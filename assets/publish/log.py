@@ -7,7 +7,8 @@ reader sees the previous log or the new one. Only the holder of the refresh lock
 
 An attempt is written as ``running`` when it starts and updated when it ends; a process killed
 in between leaves ``running`` behind, which the next attempt (holding the lock, so certain that
-nobody else runs) marks ``abandoned``.
+nobody else runs) marks ``abandoned``, or ``published`` if the dead attempt had already switched
+analysts to its version.
 """
 
 import json
@@ -38,7 +39,7 @@ LOG_SCHEMA: dict[str, Any] = {
     "message": pl.String,
     "data_docs": pl.String,
 }
-"""status: running, published, failed, abandoned (killed before it finished), rolled_back."""
+"""status: running, published, failed, abandoned (died before its switch), rolled_back."""
 
 
 @dataclass
@@ -83,23 +84,38 @@ def record(log_file: Path, attempt: Attempt) -> None:
     _write(log_file, pl.concat([log, row]).sort("started_at", "version"))
 
 
-def mark_abandoned(log_file: Path, *, now: datetime | None = None) -> list[int]:
-    """Close the rows of attempts that were killed (still ``running``); the caller holds the lock."""
+def mark_abandoned(log_file: Path, *, published_version: int | None, now: datetime | None = None) -> list[int]:
+    """Close the rows of attempts that died (still ``running``); the caller holds the lock.
+
+    ``published_version`` is the version analysts see now. A dead attempt of that version got as
+    far as its switch (it died before finishing its row), so analysts read its tables: it is
+    recorded as published. Any other dead attempt is ``abandoned``. Returns the versions closed.
+    """
     log = read_log(log_file)
-    running = log.filter(pl.col("status") == "running")
-    if running.is_empty():
+    running = pl.col("status") == "running"
+    if log.filter(running).is_empty():
         return []
-    when = now or datetime.now(UTC)
+    closed = log.filter(running)["version"].to_list()
+    switched = running & (pl.col("version") == published_version) if published_version is not None else pl.lit(False)
     log = log.with_columns(
-        pl.when(pl.col("status") == "running")
+        pl.when(switched)
+        .then(pl.lit(f"the process died after publishing version {published_version}, before finishing this row"))
+        .when(running)
         .then(pl.lit("the process stopped before the attempt finished (killed or crashed)"))
         .otherwise(pl.col("message"))
         .alias("message"),
-        pl.when(pl.col("status") == "running").then(pl.lit(when)).otherwise(pl.col("finished_at")).alias("finished_at"),
-        pl.when(pl.col("status") == "running").then(pl.lit("abandoned")).otherwise(pl.col("status")).alias("status"),
+        pl.when(running).then(pl.lit(now or datetime.now(UTC))).otherwise(pl.col("finished_at")).alias("finished_at"),
+        pl.when(switched).then(pl.lit(True)).otherwise(pl.col("published")).alias("published"),
+        pl.when(switched).then(pl.col("version")).otherwise(pl.col("published_version")).alias("published_version"),
+        pl.when(switched)
+        .then(pl.lit("published"))
+        .when(running)
+        .then(pl.lit("abandoned"))
+        .otherwise(pl.col("status"))
+        .alias("status"),
     )
     _write(log_file, log)
-    return running["version"].to_list()
+    return closed
 
 
 def next_version(log_file: Path, existing_versions: Sequence[int]) -> int:

@@ -1,9 +1,7 @@
-"""Roll the published version back to the one published before it, and describe what is published."""
+"""Roll the published version back to the one it replaced, and describe what is published."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-
-import polars as pl
 
 from assets.publish.log import Attempt, next_version, read_log, record
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, open_published
@@ -14,20 +12,35 @@ class NothingToRollBack(RuntimeError):
 
 
 def previous_published(store: PublishedStore) -> int:
-    """The newest version older than the current one that was published and whose file is kept."""
+    """The version the current one replaced, as its own ``publication`` row records it.
+
+    Following that link (rather than the newest older version in the log) means a version that
+    was itself rolled back never comes back, and a version whose refresh was killed before its
+    switch is never chosen: only a version analysts saw can have been replaced.
+    """
     current = store.current_version()
     if current is None:
         raise NothingToRollBack(f"nothing is published in {store.root} yet")
-    log = read_log(store.log_file)
-    published = set(log.filter(pl.col("status") == "published")["version"].to_list())
-    kept = [v for v in store.versions() if v < current and v in published]
-    if not kept:
-        raise NothingToRollBack(f"version {current} is the oldest published version kept in {store.versions_dir}")
-    return max(kept)
+    previous = replaced_version(store)
+    if previous is None:
+        raise NothingToRollBack(f"version {current} is the first published version; there is nothing before it")
+    if previous not in store.versions():
+        raise NothingToRollBack(
+            f"version {current} replaced version {previous}, whose file {store.version_file(previous)} is no "
+            "longer kept (old versions are pruned after each publication: Publication.keep_versions)"
+        )
+    return previous
+
+
+def replaced_version(store: PublishedStore) -> int | None:
+    """``previous_version`` of the published file: the version analysts saw before it was switched in."""
+    with open_published(store.current) as con:
+        row = con.execute(f"select max(previous_version) from published.{PUBLICATION_TABLE}").fetchone()
+    return int(row[0]) if row and row[0] is not None else None
 
 
 def roll_back(store: PublishedStore) -> tuple[int, int]:
-    """Switch analysts to the previous published version and log it; (from version, to version).
+    """Switch analysts back to the version the current one replaced and log it; (from version, to version).
 
     The caller holds the refresh lock. The version rolled back from keeps its file, so it can
     be inspected; the next refresh builds its history on the version now published.

@@ -8,6 +8,11 @@ is one atomic rename: a new connection opens either the old version or the new o
 mix, and a connection that is already open keeps reading its version (its inode) until it
 closes. Every table of a version lives in that one file, so all tables switch together.
 
+Version files are made read-only on disk (mode 0444) once written: an analyst who opens the
+published path without ``read_only`` gets a permission error instead of taking DuckDB's write
+lock on it (which would stop the next refresh from reading it) or changing it. Renames and
+deletions need only the folder's permissions, so switching, rollback and pruning are unaffected.
+
 Versions are written with an older storage format (``STORAGE_VERSION``) so DuckDB 1.x clients
 can open them; see the README's analyst section.
 """
@@ -15,6 +20,7 @@ can open them; see the README's analyst section.
 import os
 import re
 import shutil
+import stat
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,6 +35,12 @@ VERSION_FILE = re.compile(r"^segments-v(\d{6,})\.duckdb$")
 DEFAULT_STORAGE_VERSION = "v1.0.0"
 """Readable by DuckDB 1.0 and every later release (checked with 1.1.3, 1.4.4 and 2.0.0)."""
 PUBLICATION_TABLE = "publication"
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+"""Mode of every version file (0444): readable by all, writable by nobody but root."""
+
+
+class PublishedFileUnreadable(RuntimeError):
+    """The published file exists but cannot be opened read-only."""
 
 
 @dataclass(frozen=True)
@@ -81,8 +93,14 @@ class PublishedStore:
         """The version analysts see now, read from the published file itself; None before the first."""
         if not self.current.exists():
             return None
-        with open_published(self.current) as con:
-            row = con.execute(f"select max(version) from published.{PUBLICATION_TABLE}").fetchone()
+        try:
+            with open_published(self.current) as con:
+                row = con.execute(f"select max(version) from published.{PUBLICATION_TABLE}").fetchone()
+        except duckdb.Error as exc:
+            raise PublishedFileUnreadable(
+                f"cannot read the published file {self.current}: {exc}. If a process holds it open for writing "
+                "(a connection opened without read_only), close that connection; analysts open it read-only."
+            ) from exc
         return int(row[0]) if row and row[0] is not None else None
 
     def switch_to(self, version: int) -> None:
@@ -94,6 +112,7 @@ class PublishedStore:
         except OSError:
             # file systems without hard links: a copy, still swapped in by one rename
             staged.write_bytes(self.version_file(version).read_bytes())
+            staged.chmod(READ_ONLY)
         os.replace(staged, self.current)
         _fsync_dir(self.root)
 
@@ -135,8 +154,8 @@ def write_version(
     """Write a complete version file: ``tables`` maps each table name to the query that fills it.
 
     The queries run on ``con`` (which can see the candidate schema); the file is written under a
-    temporary name, checkpointed and closed, then renamed to ``target``, so a file under a
-    version's name is always complete, even if the process is killed while writing it.
+    temporary name, checkpointed, closed and made read-only, then renamed to ``target``, so a file
+    under a version's name is always complete, even if the process is killed while writing it.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -151,6 +170,7 @@ def write_version(
         con.execute("checkpoint version_out")
     finally:
         con.execute("detach version_out")
+    partial.chmod(READ_ONLY)  # before the rename: a file under a version's name is never writable
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, target)

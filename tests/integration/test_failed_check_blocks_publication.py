@@ -1,6 +1,7 @@
 """A refresh whose data fails a great-expectations check publishes nothing and says so in the log."""
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -65,6 +66,9 @@ def test_implausible_income_fails_the_features_suite_and_keeps_published_tables(
     assert attempt["run_id"] == result.run_id and attempt["finished_at"] is not None
     assert any(path.endswith("signups_late.csv") for path in attempt["input_files"])
     assert attempt["data_docs"] and Path(attempt["data_docs"]).exists()
+    # the check stopped the run before any candidate table was rebuilt: the earlier run's candidate
+    # tables still in the warehouse are not this attempt's work
+    assert json.loads(attempt["row_counts"]) == {}
 
     # the candidate that failed stays in the warehouse for inspection
     con = duckdb.connect(str(warehouse), read_only=True)

@@ -1,15 +1,16 @@
-"""Refreshes killed at four points, then one that succeeds, all under a reader that never stops.
+"""Refreshes killed at four points, then two that succeed, all under a reader that never stops.
 
 One scenario on a small landing (the expensive part is each refresh's fixed cost, so the tests
 share it): publish a first version; change the feeds; start a reader process that queries the
 published tables in a loop; SIGKILL a refresh process during ingestion, during dbt, during
 segment computation and during publication (after its version file is written, before the
 switch), checking after each kill that the published file is still the first version, byte for
-byte; then run the next refresh, back to back with the killed ones. The tests assert on what
-was recorded.
+byte; then run two refreshes back to back with the killed ones and each other, so the reader
+crosses two switches. The tests assert on what was recorded.
 """
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -29,7 +30,7 @@ from assets.publish.log import read_log
 from assets.publish.store import PublishedStore
 from assets.segments.profiles import SEGMENT_KINDS
 from orchestration.cli import main
-from orchestration.refresh import failures, run_refresh
+from orchestration.refresh import CANDIDATE_TABLES, failures, run_refresh
 from sample_data import generate_feeds
 
 pytestmark = pytest.mark.integration
@@ -93,6 +94,8 @@ class Scenario:
     killed_versions: dict[str, int] = field(default_factory=dict)
     version_files_after_publication_kill: list[int] = field(default_factory=list)
     next_refresh: dg.ExecuteInProcessResult | None = None
+    last_refresh: dg.ExecuteInProcessResult | None = None
+    next_version: int = 0
     raw_purchases_first: int = 0
     raw_purchases_next: int = 0
     reader_lines: list[str] = field(default_factory=list)
@@ -199,6 +202,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
             if point == "publication":
                 result.version_files_after_publication_kill = store.versions()
         result.next_refresh = run_refresh(warehouse, landing, instance=dg.DagsterInstance.ephemeral())
+        result.next_version = store.current_version()
+        # straight after it, a refresh of the same feeds: a second switch under the reader
+        result.last_refresh = run_refresh(warehouse, landing, instance=dg.DagsterInstance.ephemeral())
         result.raw_purchases_next = scalar(warehouse, "select count(*) from raw.purchases") - planted_lines
     finally:
         stop.touch()
@@ -226,12 +232,13 @@ def test_killed_attempts_are_logged_as_abandoned(scenario):
     assert len(set(killed)) == len(KILL_POINTS)
     statuses = dict(zip(log["version"], log["status"], strict=True))
     assert [statuses[v] for v in killed] == ["abandoned"] * len(KILL_POINTS)
-    assert [s for v, s in statuses.items() if v > max(killed)] == ["published"]
+    assert [s for v, s in statuses.items() if v > max(killed)] == ["published", "published"]
 
 
-def test_the_next_refresh_succeeds_without_duplicated_rows(scenario):
+def test_the_next_refreshes_succeed_without_duplicated_rows(scenario):
     assert scenario.next_refresh.success, failures(scenario.next_refresh)
-    # every line loaded once: the first refresh's lines plus the planted ones, none twice
+    assert scenario.last_refresh.success, failures(scenario.last_refresh)
+    # every line loaded once, over both refreshes: the first refresh's lines plus the planted ones
     assert scenario.raw_purchases_next == scenario.raw_purchases_first
     con = duckdb.connect(str(scenario.store.current), read_only=True)
     try:
@@ -247,6 +254,11 @@ def test_the_next_refresh_succeeds_without_duplicated_rows(scenario):
         assert duplicated == 0
     finally:
         con.close()
+    # the log counts the candidate tables the refresh built
+    last = read_log(scenario.store.log_file).filter(pl.col("run_id") == scenario.last_refresh.run_id).row(0, named=True)
+    counts = json.loads(last["row_counts"])
+    assert sorted(counts) == sorted(CANDIDATE_TABLES)
+    assert counts["customer_segments"] == counts["customer_clv"] == CUSTOMERS + 1
     # the warehouse's own copy holds the version analysts see
     assert scalar(scenario.warehouse, "select version from segments.publication") == scenario.store.current_version()
 
@@ -261,13 +273,16 @@ def test_the_reader_never_failed_and_always_saw_one_whole_version(scenario):
     published = read_log(scenario.store.log_file).filter(pl.col("status") == "published")["version"].to_list()
     assert versions[0] == scenario.first_version
     assert versions[-1] == published[-1] != scenario.first_version
-    assert set(versions) == set(published)
+    # it read every published version: across two switches, the second right after the first
+    assert set(versions) == set(published) and len(published) == 3
 
 
 def test_two_consecutive_publications_record_the_expected_transitions(scenario):
-    con = duckdb.connect(str(scenario.store.current), read_only=True)
+    latest = scenario.next_version  # the publication that read the planted changes
+    con = duckdb.connect()
     try:
-        latest, previous = con.execute("select version, previous_version from segments.publication").fetchall()[0]
+        con.execute("attach ? as segments (read_only)", [str(scenario.store.version_file(latest))])
+        previous = con.execute("select previous_version from segments.publication").fetchall()[0][0]
         history = con.sql(
             "select * from segments.segment_history where version in (?, ?)", params=[previous, latest]
         ).pl()
@@ -310,7 +325,7 @@ def test_a_second_refresh_is_refused_while_one_holds_the_warehouse(scenario, cap
 
 def test_status_then_rollback_to_the_previous_published_version(scenario, capsys):
     published = read_log(scenario.store.log_file).filter(pl.col("status") == "published")["version"].to_list()
-    assert len(published) == 2
+    assert len(published) == 3
     assert main(["status", "--warehouse", str(scenario.warehouse)]) == 0
     shown = capsys.readouterr().out.splitlines()
     assert shown[0].startswith(f"Published version: {published[-1]}, published ")

@@ -1,8 +1,9 @@
-"""Rollback goes to the previous published version, skipping versions never published."""
+"""Rollback goes back to the version the current one replaced, never to one that was not published."""
 
 from datetime import UTC, datetime, timedelta
 
 import duckdb
+import polars as pl
 import pytest
 
 from assets.publish.log import Attempt, read_log, record
@@ -11,12 +12,14 @@ from assets.publish.store import PublishedStore, write_version
 
 
 def publish(store: PublishedStore, version: int, *, switch: bool = True) -> None:
-    con = duckdb.connect()
-    write_version(
-        con,
-        store.version_file(version),
-        {"publication": f"select {version}::bigint as version, now() as published_at"},
+    """Write ``version`` as the publish asset does: its publication row names the version it replaces."""
+    row = pl.DataFrame(
+        {"version": [version], "published_at": [datetime.now(UTC)], "previous_version": [store.current_version()]},
+        schema_overrides={"previous_version": pl.Int64},
     )
+    con = duckdb.connect()
+    con.register("publication_row", row.to_arrow())
+    write_version(con, store.version_file(version), {"publication": "select * from publication_row"})
     con.close()
     if switch:
         store.switch_to(version)
@@ -39,8 +42,29 @@ def test_rollback_skips_unpublished_versions_and_is_logged(tmp_path):
         1,
         5,
     )
-    with pytest.raises(NothingToRollBack, match="oldest published version"):
+    with pytest.raises(NothingToRollBack, match="version 1 is the first published version"):
         roll_back(store)
+
+
+def test_rollback_returns_to_the_version_the_current_one_replaced_not_to_a_rolled_back_one(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    for version in (1, 2, 3):
+        publish(store, version)
+    assert roll_back(store) == (3, 2)  # logged as version 4
+    publish(store, 5)  # replaces 2; version 3 was rolled back and must not come back
+    assert roll_back(store) == (5, 2)
+    assert store.current_version() == 2
+    assert roll_back(store) == (2, 1)
+
+
+def test_rollback_to_a_pruned_version_is_refused_with_the_reason(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    for version in (1, 2, 3):
+        publish(store, version)
+    store.version_file(2).unlink()  # pruned
+    with pytest.raises(NothingToRollBack, match=r"version 3 replaced version 2, whose file .* is no longer kept"):
+        roll_back(store)
+    assert store.current_version() == 3
 
 
 def test_rollback_with_nothing_published_is_refused(tmp_path):
