@@ -4,6 +4,10 @@ The refresh is session-scoped: it runs the real ingestion, dbt build, polars ass
 and publication once, and the tests assert on the rows it produced.
 """
 
+import json
+import subprocess
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +15,7 @@ import dagster as dg
 import duckdb
 import pytest
 
+from assets.features.dbt import DBT_PROJECT_DIR
 from orchestration.refresh import failures, run_refresh
 from sample_data import generate_feeds
 
@@ -47,3 +52,32 @@ def refreshed(sample_landing: Path, tmp_path_factory: pytest.TempPathFactory) ->
     result = run_refresh(warehouse, sample_landing, instance=dg.DagsterInstance.ephemeral())
     assert result.success, failures(result)
     return Refresh(warehouse=warehouse, landing=sample_landing, result=result)
+
+
+def run_dbt_build(warehouse: Path, target: Path, select: str) -> subprocess.CompletedProcess:
+    """`dbt build --select ...` on a warehouse, in its own process (dbt-duckdb keeps its connection open)."""
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+            "--target-path",
+            str(target),
+            "--select",
+            select,
+            "--vars",
+            json.dumps({"warehouse_path": str(warehouse)}),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture
+def dbt_build() -> Callable[[Path, Path, str], subprocess.CompletedProcess]:
+    """Run part of the dbt project on a small warehouse a test built itself."""
+    return run_dbt_build

@@ -1,15 +1,11 @@
 """Profile updates: the latest sign-up wins in the features, the snapshot keeps the earlier version."""
 
-import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from assets.features.dbt import DBT_PROJECT_DIR
 from assets.ingest.config import FeedSource
 from assets.ingest.feeds import SIGNUPS
 from assets.ingest.loading import load_feed
@@ -19,31 +15,11 @@ HEADER = "customer_id,signed_up_at,email,phone,city,marketing_consent\n"
 KEY = b"history-test-key-0123456789abcdef"
 
 
-def build(warehouse: Path, target: Path) -> None:
-    # a separate process: dbt-duckdb keeps its connection open in the process that ran it
-    result = subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "build",
-            "--project-dir",
-            str(DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(DBT_PROJECT_DIR),
-            "--target-path",
-            str(target),
-            "--select",
-            "stg_crm__signups int_signups_deduplicated signup_profiles_snapshot",
-            "--vars",
-            json.dumps({"warehouse_path": str(warehouse)}),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout[-3000:]
+def test_a_later_signup_updates_the_profile_and_the_snapshot_keeps_the_first(tmp_path: Path, dbt_build):
+    def build(warehouse: Path, target: Path) -> None:
+        result = dbt_build(warehouse, target, "stg_crm__signups int_signups_deduplicated signup_profiles_snapshot")
+        assert result.returncode == 0, result.stdout[-3000:]
 
-
-def test_a_later_signup_updates_the_profile_and_the_snapshot_keeps_the_first(tmp_path: Path):
     folder = tmp_path / "signups"
     folder.mkdir()
     warehouse = tmp_path / "warehouse.duckdb"
