@@ -21,7 +21,7 @@ def previous_published(store: PublishedStore) -> int:
     current = store.current_version()
     if current is None:
         raise NothingToRollBack(f"nothing is published in {store.root} yet")
-    previous = replaced_version(store)
+    previous = store.replaced_version()
     if previous is None:
         raise NothingToRollBack(f"version {current} is the first published version; there is nothing before it")
     if previous not in store.versions():
@@ -30,13 +30,6 @@ def previous_published(store: PublishedStore) -> int:
             "longer kept (old versions are pruned after each publication: Publication.keep_versions)"
         )
     return previous
-
-
-def replaced_version(store: PublishedStore) -> int | None:
-    """``previous_version`` of the published file: the version analysts saw before it was switched in."""
-    with open_published(store.current) as con:
-        row = con.execute(f"select max(previous_version) from published.{PUBLICATION_TABLE}").fetchone()
-    return int(row[0]) if row and row[0] is not None else None
 
 
 def roll_back(store: PublishedStore) -> tuple[int, int]:

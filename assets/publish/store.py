@@ -103,6 +103,14 @@ class PublishedStore:
             ) from exc
         return int(row[0]) if row and row[0] is not None else None
 
+    def replaced_version(self) -> int | None:
+        """``previous_version`` of the published file: the version analysts saw before it, rollback's target."""
+        if not self.current.exists():
+            return None
+        with open_published(self.current) as con:
+            row = con.execute(f"select max(previous_version) from published.{PUBLICATION_TABLE}").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     def switch_to(self, version: int) -> None:
         """Point the stable path at ``version`` in one atomic rename."""
         staged = self.root / f".{CURRENT_FILE}.switching"
@@ -117,10 +125,14 @@ class PublishedStore:
         _fsync_dir(self.root)
 
     def prune(self, keep: int) -> list[int]:
-        """Delete all but the newest ``keep`` versions (never the current one) with their exports and Data Docs."""
-        current = self.current_version()
+        """Delete all but the newest ``keep`` versions with their exports and Data Docs.
+
+        Never the current version, nor the one it replaced: that is where a rollback goes, and after
+        a rollback it can be older than every version kept by number.
+        """
+        spared = {self.current_version(), self.replaced_version()}
         versions = self.versions()
-        doomed = [v for v in versions[: max(len(versions) - keep, 0)] if v != current]
+        doomed = [v for v in versions[: max(len(versions) - keep, 0)] if v not in spared]
         for version in doomed:
             self.version_file(version).unlink(missing_ok=True)
             for folder in (self.exports_dir, self.data_docs_dir):

@@ -67,6 +67,16 @@ def test_rollback_to_a_pruned_version_is_refused_with_the_reason(tmp_path):
     assert store.current_version() == 3
 
 
+def test_pruning_after_a_rollback_keeps_the_next_rollbacks_target(tmp_path):
+    store = PublishedStore(tmp_path / "published")
+    for version in (1, 2, 3):
+        publish(store, version)
+    assert roll_back(store) == (3, 2)
+    publish(store, 5)  # replaces 2, which is older than the two newest files (3 and 5)
+    assert store.prune(keep=2) == [1]
+    assert roll_back(store) == (5, 2)
+
+
 def test_rollback_with_nothing_published_is_refused(tmp_path):
     with pytest.raises(NothingToRollBack, match="nothing is published"):
         roll_back(PublishedStore(tmp_path / "published"))

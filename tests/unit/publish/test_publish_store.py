@@ -74,6 +74,8 @@ def test_switching_back_to_a_kept_version_and_pruning_old_ones(tmp_path):
     (store.exports_dir / "v000002").mkdir(parents=True)
     store.switch_to(2)
     assert store.current_version() == 2
+    assert store.prune(keep=1) == []  # 1 is what 2 replaced: where a rollback from 2 goes
+    store.switch_to(3)
     assert store.prune(keep=1) == [1]
     assert store.versions() == [2, 3]
     assert sorted(p.name for p in store.exports_dir.iterdir()) == ["v000002"]
@@ -96,8 +98,8 @@ def test_version_files_and_the_published_path_are_read_only_on_disk(tmp_path):
     assert roll_back(store) == (3, 2)
     assert mode(store.current) == 0o444 and store.current_version() == 2
     store.switch_to(3)
-    assert store.prune(keep=1) == [1, 2]
-    assert store.versions() == [3] and store.current_version() == 3
+    assert store.prune(keep=1) == [1]  # 2, which 3 replaced, stays for a rollback
+    assert store.versions() == [2, 3] and store.current_version() == 3
 
 
 def test_a_refresh_that_cannot_open_the_published_file_is_logged_as_failed(tmp_path, capsys):
