@@ -127,6 +127,7 @@ def generate(args: argparse.Namespace) -> int:
 
 def refresh(args: argparse.Namespace) -> int:
     from assets.ingest.config import FeedConfigError, load_config
+    from assets.publish.exports import parse_selections
     from assets.publish.lock import RefreshLocked
     from assets.publish.store import PublishedFileUnreadable
     from orchestration.refresh import failures, refresh_run_config, run_refresh
@@ -149,6 +150,14 @@ def refresh(args: argparse.Namespace) -> int:
     }
     settings.update({k: v for k, v in flags.items() if v is not None})
     run_config = refresh_run_config(settings, log_level="DEBUG" if args.verbose else "WARNING")
+    if args.audience:
+        from assets.segments.profiles import SEGMENT_KINDS
+
+        try:  # before the refresh, not in its publish step minutes later
+            parse_selections(args.audience, SEGMENT_KINDS)
+        except ValueError as exc:
+            print(f"Invalid --audience: {exc}", file=sys.stderr)
+            return 2
     publication = {
         "audiences": args.audience,
         "drift_warn_share_change": args.drift_warn,

@@ -61,3 +61,13 @@ def test_files_are_written_as_csv_and_parquet_per_segment(tmp_path):
 def test_file_stems_are_safe_names():
     assert file_stem("Cannot lose them") == "cannot_lose_them"
     assert file_stem("Top 1%") == "top_1"
+
+
+def test_the_cli_refuses_an_unknown_audience_before_the_refresh_starts(tmp_path, capsys):
+    from orchestration.cli import main
+
+    warehouse = tmp_path / "warehouse.duckdb"
+    status = main(["refresh", "--warehouse", str(warehouse), "--landing", str(tmp_path), "--audience", "rfm:Lost"])
+    assert status == 2
+    assert "Invalid --audience: audience export 'rfm:Lost': unknown segment kind 'rfm'" in capsys.readouterr().err
+    assert not warehouse.exists() and not (tmp_path / "warehouse-published").exists()
