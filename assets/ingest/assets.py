@@ -51,6 +51,10 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
         for failed in load.failed:
             context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+        for path in load.unsettled:
+            context.log.warning(
+                f"{feed.name}: {path} is still being written (changed within settle_seconds); not loaded yet"
+            )
         if load.total("rows_quarantined"):
             context.log.warning(f"{feed.name}: {load.total('rows_quarantined')} row(s) quarantined in this load")
         return dg.MaterializeResult(
@@ -61,6 +65,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
                 "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
                 "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "files_unsettled": dg.MetadataValue.json(load.unsettled),
                 "rows_read": dg.MetadataValue.int(load.total("rows_read")),
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),

@@ -275,7 +275,9 @@ def _encoding(settings: dict[str, Any], where: str) -> str:
     """Any text encoding Python knows, by any of its names (`mac_roman`, `cp1252`, `latin-1`, `utf-16`, ...)."""
     encoding = str(settings.get("encoding", "utf-8")).strip().lower()
     try:
-        b"".decode(encoding)  # also refuses codecs that are not text encodings, such as base64
+        b"a".decode(encoding)  # also refuses codecs that are not text encodings, such as base64
+    except UnicodeDecodeError:
+        pass  # a text encoding, for which one byte is too short (utf-16)
     except LookupError as exc:
         raise FeedConfigError(
             f"{where}.encoding: '{encoding}' is not a text encoding Python knows; e.g. utf-8, cp1252, latin-1, "
