@@ -64,7 +64,8 @@ def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
             case _:
                 frame = _read_jsonl(content)
         _check_rows_read(frame, content, path, source)
-        return _mark_unterminated(frame, content)
+        # a JSON line cut short is no JSON and already quarantined; many writers end without a break
+        return frame if source.format == "jsonl" else _mark_unterminated(frame, content)
     except DecodeProblem as exc:
         raise FeedFileError(
             f"{path}: {exc}; set the feed's `encoding` to the file's encoding (e.g. cp1252 or latin-1 for "
