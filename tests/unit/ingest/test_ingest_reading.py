@@ -216,3 +216,12 @@ def test_json_lines_without_a_final_line_break_all_load_a_cut_json_line_is_inval
     assert parse(cut, format="jsonl").quarantined["reason"].str.starts_with("line is not valid JSON").to_list() == [
         True
     ]
+
+
+def test_a_gzipped_parquet_file_reads_like_the_parquet_file(tmp_path):
+    frame = pl.DataFrame({"order_id": ["O1"], "customer_id": ["C1"], "ordered_at": ["2025-01-01 10:00:00"]})
+    frame = frame.with_columns(quantity=pl.lit(1), unit_price=pl.lit(2.5))
+    frame.write_parquet(tmp_path / "p.parquet")
+    packed = write_bytes(tmp_path, "p.parquet.gz", gzip.compress((tmp_path / "p.parquet").read_bytes()))
+    for path in (tmp_path / "p.parquet", packed):
+        assert parse(path, format="parquet").loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
