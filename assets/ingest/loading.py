@@ -45,6 +45,7 @@ from assets.ingest.manifest import (
     record,
 )
 from assets.ingest.parsing import FeedFileError, parse_feed_file
+from assets.ingest.reading import capped
 from assets.warehouse import table_ref
 
 QUARANTINE_DDL = """
@@ -271,7 +272,7 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
     outcome = Outcome(
         source_file=pattern,
         status="failed",
-        problem=(
+        problem=capped(
             f"{pattern}: no file matches the glob '{source.glob}' in {source.folder}, but the {source.feed.name} "
             "feed has loaded files there before; the previously loaded files were kept. Fix the folder or glob "
             "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration"

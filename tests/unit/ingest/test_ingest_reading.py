@@ -225,3 +225,9 @@ def test_a_gzipped_parquet_file_reads_like_the_parquet_file(tmp_path):
     packed = write_bytes(tmp_path, "p.parquet.gz", gzip.compress((tmp_path / "p.parquet").read_bytes()))
     for path in (tmp_path / "p.parquet", packed):
         assert parse(path, format="parquet").loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
+
+
+def test_a_compressed_empty_file_is_named_empty(tmp_path):
+    path = write_bytes(tmp_path, "p.csv.gz", gzip.compress(b""))
+    with pytest.raises(FeedFileError, match=r"p\.csv\.gz: the file is empty once unpacked"):
+        parse(path)
