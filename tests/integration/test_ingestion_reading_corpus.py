@@ -13,7 +13,7 @@
 | a stray quote in 500 rows | 09_stray_quote.csv | none | 499 loaded, line 251 quarantined |
 | a column named twice | 10_duplicate_header.csv | none | failed: "names the column 'unit_price' 2 times" |
 | a last line cut short | 11_cut_short.csv | none | the cut line quarantined, never a price of 12 |
-| a bad byte among emails | 12_signups_bad_byte.csv | signups | failed naming line 2002; no email in the message |
+| a bad byte among emails | 12_signups_bad_byte.csv | signups | failed naming line 302; no email in the message |
 """
 
 import shutil
@@ -53,7 +53,7 @@ CASES = {
     "09_stray_quote.csv": ({}, "loaded", 500, 499, 1, 'unbalanced quote: a " opens a field'),
     "10_duplicate_header.csv": ({}, "failed", 0, 0, 0, "names the column 'unit_price' 2 times (columns 7, 8)"),
     "11_cut_short.csv": ({}, "loaded", 2, 1, 1, "last line has no line break: the file may be cut short"),
-    "12_signups_bad_byte.csv": ({}, "failed", 0, 0, 0, "line 2002 is not valid utf-8 (byte 0xff"),
+    "12_signups_bad_byte.csv": ({}, "failed", 0, 0, 0, "line 302 is not valid utf-8 (byte 0xff"),
 }
 
 

@@ -231,3 +231,12 @@ def test_a_compressed_empty_file_is_named_empty(tmp_path):
     path = write_bytes(tmp_path, "p.csv.gz", gzip.compress(b""))
     with pytest.raises(FeedFileError, match=r"p\.csv\.gz: the file is empty once unpacked"):
         parse(path)
+
+
+def test_a_stray_quote_among_emails_quarantines_one_row_and_no_reason_quotes_the_data(tmp_path):
+    rows = [f"C{i},2025-01-01 09:00:00,jane.doe{i}.private@gmail.com,Leeds\n" for i in range(400)]
+    rows[200] = rows[200].replace(",Leeds", ',"Leeds')  # the parser used to dump the rest of the file
+    path = write_bytes(tmp_path, "s.csv", (SIGNUP_HEADER + "".join(rows)).encode())
+    parsed = parse_feed_file(path, FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
+    assert (parsed.loaded.height, parsed.quarantined["source_row"].to_list()) == (399, [202])
+    assert "@" not in parsed.quarantined["reason"].item()
