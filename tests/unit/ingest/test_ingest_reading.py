@@ -173,9 +173,14 @@ def test_a_header_naming_a_column_twice_fails_the_file_naming_it(tmp_path):
 
 
 def test_a_last_line_without_its_line_break_is_quarantined_as_cut_short(tmp_path):
-    text = HEADER + line(1) + line(2, price="129.99")
-    parsed = parse(write_bytes(tmp_path, "p.csv", text[:-4].encode()))  # the upload stopped inside "129.99"
-    assert parsed.loaded["order_id"].to_list() == ["O1"]
+    price_last = HEADER.replace("unit_price,channel", "channel,unit_price")
+    text = (
+        price_last
+        + "O1,C1,2025-01-01 10:00:00,P1,home,1,web,2.50\n"
+        + "O2,C1,2025-01-01 10:00:00,P1,home,1,web,129.99\n"
+    )
+    parsed = parse(write_bytes(tmp_path, "p.csv", text[:-5].encode()))  # the upload stopped inside "129.99"
+    assert parsed.loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
     assert parsed.quarantined.select("source_row", "reason").rows() == [
         (
             3,
