@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import fnmatch
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
 from assets.ingest.feeds import Feed
-from assets.ingest.mapping import LINE_COLUMN, Unpivot, referenced_columns
+from assets.ingest.mapping import LINE_COLUMN, Unpivot, quoted, referenced_columns
 from assets.ingest.reading import LINE, SHAPE_PROBLEM, FeedFileError
+from assets.warehouse import table_ref
+
+if TYPE_CHECKING:
+    from assets.ingest.config import FeedSource
 
 SOURCE_COLUMN = "_source_column"
 """The file column an unpivoted row came from: quarantine reasons name it beside the line."""
@@ -100,7 +105,9 @@ def _typed(table: pl.DataFrame, columns: list[str], *, loose: bool) -> pl.DataFr
         chosen = text
         for dtype in (pl.Int64, pl.Float64):
             cast = text.cast(dtype, strict=False)
-            counts = table.select(cast.null_count(), text.null_count(), text.len()).row(0)
+            counts = table.select(
+                cast.null_count().alias("a"), text.null_count().alias("b"), text.len().alias("c")
+            ).row(0)
             if counts[0] == counts[1] or (loose and counts[0] < counts[2]):
                 chosen = cast
                 break
@@ -116,7 +123,7 @@ def _evaluate(
     for frame in (strict, loose):
         con.register("_file", frame.to_arrow())
         try:
-            return con.execute(f"select try(({expression})) as v from _file").pl()["v"]
+            return con.sql(f"select try(({expression})) as v from _file").pl()["v"]
         except duckdb.Error as exc:
             problem = problem or str(exc).splitlines()[0]
         finally:
@@ -193,3 +200,21 @@ def map_values(values: dict[str, dict[str, str]]) -> list[pl.Expr]:
             column.str.to_lowercase().replace_strict(folded, default=column, return_dtype=pl.String).alias(name)
         )
     return exprs
+
+
+def unmapped_values(con: duckdb.DuckDBPyConnection, source: FeedSource, limit: int = 50) -> dict[str, dict[str, int]]:
+    """Per field with a value map: the loaded values that are none of its pipeline values, with their row counts.
+
+    They are loaded as given (never turned into `other`), and reported so a map can be completed.
+    """
+    found: dict[str, dict[str, int]] = {}
+    table = table_ref("raw", source.feed.name)
+    for name, value_map in source.mapping.values.items():
+        rows = con.execute(
+            f"select {quoted(name)}, count(*) from {table} where {quoted(name)} is not null "
+            f"and not list_contains(?, {quoted(name)}) group by all order by 2 desc, 1 limit ?",
+            [sorted(set(value_map.values())), limit],
+        ).fetchall()
+        if rows:
+            found[name] = {str(value): int(count) for value, count in rows}
+    return found
