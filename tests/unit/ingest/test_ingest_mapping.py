@@ -197,3 +197,25 @@ def test_unpivot_by_glob_and_a_file_it_matches_nothing_in(tmp_path: Path):
     path.write_text("response,customer,at,A1\nR1,C1,2025-01-01 10:00:00,4\n", encoding="utf-8")
     with pytest.raises(FeedFileError, match=r"unpivot\.columns 'Q\*' matches no column"):
         parse_feed_file(path, source, now=NOW)
+
+
+PEOPLE = """feeds:
+  purchases: {}
+  signups:
+    columns: {customer_id: ID, signed_up_at: Joined}
+    derive:
+      gender: lower("Sex") || 'x'
+      children: EXPRESSION
+"""
+
+
+def test_an_expression_runs_on_text_when_typing_by_content_does_not_bind(tmp_path: Path):
+    path = tmp_path / "people.csv"
+    path.write_text("ID,Joined,Left,Sex\n1,2024-01-01,2024-02-01,1\n", encoding="utf-8")
+    # Sex reads as a number, yet lower() wants text: the expression runs on the text
+    source = configured(tmp_path, "signups", PEOPLE.replace("EXPRESSION", "'1'"))
+    assert parse_feed_file(path, source, now=NOW, pii_key=KEY).loaded["gender"].to_list() == ["1x"]
+    # dates are text until cast: an expression that binds under no typing fails the file, naming the key
+    source = configured(tmp_path, "signups", PEOPLE.replace("EXPRESSION", '\'"Left" - "Joined"\''))
+    with pytest.raises(FeedFileError, match=r"people\.csv: derive\.children: the expression does not apply"):
+        parse_feed_file(path, source, now=NOW, pii_key=KEY)
