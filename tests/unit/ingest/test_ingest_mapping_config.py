@@ -59,6 +59,10 @@ BAD_CONFIGS = {
         SIGNUPS + "    values: {schooling: {PhD: doctorate}}\n",
         "feeds.signups.values.schooling: unknown field; valid fields are",
     ),
+    "a value map on a contact field": (
+        SIGNUPS + "    values: {email: {a@b.c: x@y.z}}\n",
+        "feeds.signups.values.email: contact details cannot have a value map",
+    ),
     "a value map that is a string": (
         SIGNUPS + "    values: {education: bachelor}\n",
         "feeds.signups.values.education: must map the file's values to the pipeline's",
