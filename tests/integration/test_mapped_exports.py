@@ -7,6 +7,7 @@ and vocabularies. No file is reshaped by a script and no project file is edited.
 """
 
 import random
+import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -159,3 +160,29 @@ def test_amounts_are_reported_in_pounds_without_a_rates_file(published):
         "select distinct reporting_currency, currency_code, rate_to_reporting from staging.stg_shop__purchases",
     ) == [("GBP", "GBP", 1.0)]
     assert query(warehouse, "select count(distinct _source_file) from raw.purchases") == [(2,)]
+
+
+def test_reporting_in_euros_needs_a_rate_for_pounds_and_then_converts(published, tmp_path: Path, capsys):
+    """Without a GBP rate the refresh stops, naming currency, file and line, and the published version stays."""
+    warehouse, _ = published
+    root = tmp_path / "copy"
+    shutil.copytree(warehouse.parent, root)
+    config = root / "feeds.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("reporting_currency: GBP", "reporting_currency: EUR"))
+    copied = root / warehouse.name
+    store = PublishedStore.beside(copied)
+    before = store.current_version()
+    capsys.readouterr()
+    assert main(["refresh", "--config", str(config), "--warehouse", str(copied)]) == 1
+    err = capsys.readouterr().err
+    assert "raw_purchases_currencies_have_rates" in err
+    assert "purchase line(s) in GBP have no rate to EUR on their date, the first at " in err
+    assert f"{root / 'shop' / '2023.csv'} line 2" in err
+    assert store.current_version() == before
+    (root / "rates.csv").write_text("currency,rate\nGBP,1.17\n", encoding="utf-8")
+    config.write_text("currency_rates: rates.csv\n" + config.read_text(encoding="utf-8"))
+    assert main(["refresh", "--config", str(config), "--warehouse", str(copied)]) == 0
+    assert query(
+        copied, "select distinct reporting_currency, currency_code, rate_to_reporting from staging.stg_shop__purchases"
+    ) == [("EUR", "GBP", 1.17)]
+    assert query(store.current, "select reporting_currency from segments.publication") == [("EUR",)]
