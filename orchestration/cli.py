@@ -235,10 +235,45 @@ def report(args: argparse.Namespace) -> int:
                 "from segments.segment_profiles where segment_kind = ? order by customers desc",
                 [kind],
             ).fetchall()
-            print(format_profile_table(kind, rows))
+            print(format_profile_table(kind, rows, _reporting_currency(con)))
+        print(format_unknown_values(_unknown_values(con)))
     finally:
         con.close()
     return 0
+
+
+def _reporting_currency(con: Any) -> str:
+    """The currency of the published amounts; USD for a version published before it was recorded."""
+    import duckdb
+
+    try:
+        rows = con.execute("select max(reporting_currency) from segments.publication").fetchall()
+    except duckdb.BinderException:
+        return "USD"
+    return rows[0][0] or "USD"
+
+
+def _unknown_values(con: Any) -> list[tuple[Any, ...]]:
+    """Published values no value map or vocabulary knows; none from a version published before they were kept."""
+    import duckdb
+
+    try:
+        return con.execute(
+            "select source, value, rows from segments.unknown_values order by source, rows desc, value"
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+
+
+def format_unknown_values(rows: list[tuple[Any, ...]]) -> str:
+    """The values no map or vocabulary knows, per configuration key: what to add to a map or vocabulary."""
+    if not rows:
+        return "Unknown values: none (every mapped field's value is known to its value map and vocabulary)\n"
+    lines = ["Unknown values (loaded as given; add them to the value map or vocabulary named)"]
+    width = max(len(str(value)) for _, value, _ in rows)
+    for source, value, count in rows:
+        lines.append(f"  {str(value).ljust(width)}  {count:>9,}  {source}")
+    return "\n".join(lines) + "\n"
 
 
 def rollback(args: argparse.Namespace) -> int:
@@ -277,8 +312,8 @@ def status(args: argparse.Namespace) -> int:
     return 0
 
 
-def format_profile_table(kind: str, rows: list[tuple[Any, ...]]) -> str:
-    header = ("segment", "customers", "share", "revenue share", "avg CLV (USD)")
+def format_profile_table(kind: str, rows: list[tuple[Any, ...]], currency: str = "USD") -> str:
+    header = ("segment", "customers", "share", "revenue share", f"avg CLV ({currency})")
     body = [
         (str(name), f"{customers:,}", f"{share:.1%}", f"{revenue:.1%}", "" if clv is None else f"{clv:,.2f}")
         for name, customers, share, revenue, clv in rows

@@ -8,9 +8,11 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
+from assets.ingest.reshaping import unmapped_values
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -49,6 +51,9 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 context.log.info(f"{feed.name}: contact details pseudonymised with the key from the {key_source}")
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
+            unmapped = unmapped_values(con, source)
+        for name, values in unmapped.items():
+            context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
         for failed in load.failed:
             context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
         for path in load.unsettled:
@@ -70,6 +75,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
                 "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
+                "unmapped_values": dg.MetadataValue.json(unmapped),
             }
         )
 
@@ -171,7 +177,36 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
         )
 
-    return [_conserved, _quarantine_small, _all_loaded]
+    checks = [_conserved, _quarantine_small, _all_loaded]
+    return [*checks, _currencies_have_rates()] if feed.name == "purchases" else checks
+
+
+def _currencies_have_rates() -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", "purchases"]),
+        additional_deps=[dg.AssetKey(["raw", "currency_rates"])],
+        name="raw_purchases_currencies_have_rates",
+        description=(
+            "Every purchase line's currency converts to the reporting currency on its date: the reporting "
+            "currency itself, or a rate in the configured currency_rates file. Amounts are never summed across "
+            "currencies unconverted."
+        ),
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _rated(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            reporting = reporting_currency(con)
+            missing = missing_rates(con)
+        return dg.AssetCheckResult(
+            passed=not missing,
+            metadata={
+                "reporting_currency": dg.MetadataValue.text(reporting or ""),
+                "problems": dg.MetadataValue.json([m.message(reporting or "") for m in missing]),
+            },
+        )
+
+    return _rated
 
 
 raw_assets = [build_raw_asset(feed) for feed in FEEDS]

@@ -27,6 +27,8 @@ from assets.ingest.config_values import (
     text,
 )
 from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
+from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
 
 Format = Literal["csv", "whitespace", "parquet", "jsonl", "xlsx"]
@@ -51,9 +53,10 @@ SOURCE_KEYS = (
     "return_statuses",
     "sheet",
     "settle_seconds",
+    *MAPPING_KEYS,
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh")
+TOP_KEYS = ("landing", "feeds", "refresh", *LOOKUP_KEYS)
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -78,7 +81,8 @@ class FeedSource:
     quote: str | None = '"'
     encoding: str = "utf-8"
     header: bool = True
-    columns: dict[str, str | int] = field(default_factory=dict)
+    columns: dict[str, str | int | tuple[str, ...]] = field(default_factory=dict)
+    """Field -> header name, 1-based position, or alternative header names (the first the file has wins)."""
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_formats: tuple[str, ...] = DEFAULT_TIMESTAMP_FORMATS
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
@@ -91,6 +95,8 @@ class FeedSource:
     settle_seconds: float = 0.0
     """How long a file's size and modification time must be still before it loads (0 here: sources built
     in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
+    mapping: FeedMapping = field(default_factory=FeedMapping)
+    """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -109,13 +115,14 @@ class FeedSource:
             "date_formats": self.date_formats,
             "required": self.required,
             "return_statuses": self.return_statuses,
+            **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
         if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
             settings["sheet"] = self.sheet
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
-    def source_column(self, field_name: str) -> str | int | None:
-        """The file's column for a field: a header name, a 1-based position, or None if unmapped."""
+    def source_column(self, field_name: str) -> str | int | tuple[str, ...] | None:
+        """The file's column for a field: a header name, a 1-based position, alternative names, or None."""
         if self.columns:
             return self.columns.get(field_name)
         return field_name if self.header else None
@@ -128,6 +135,8 @@ class PipelineConfig:
     sources: tuple[FeedSource, ...]
     refresh: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    lookups: Lookups = field(default_factory=Lookups)
+    """Reporting currency, currency rates, vocabularies and survey codebook (`assets/ingest/lookups.py`)."""
 
     def source(self, feed_name: str) -> FeedSource | None:
         return next((s for s in self.sources if s.feed.name == feed_name), None)
@@ -169,7 +178,8 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
     check_refresh(refresh, f"{path}: refresh")
-    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve())
+    lookups = read_lookups(document, base, str(path))
+    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), lookups=lookups)
 
 
 def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
@@ -197,11 +207,8 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
                     f"{where}.{kind}.{name}: unknown field of the {feed.name} feed; "
                     f"valid fields are {', '.join(fields)}"
                 )
+    columns = {name: column_choice(column, f"{where}.columns.{name}") for name, column in columns.items()}
     for name, column in columns.items():
-        if isinstance(column, bool) or not isinstance(column, (str, int)):
-            raise FeedConfigError(
-                f"{where}.columns.{name}: must be the file's column name or its 1-based position, got {column!r}"
-            )
         if isinstance(column, int) and column < 1:
             raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
         if isinstance(column, int) and fmt not in ("whitespace", "csv", "xlsx"):
@@ -214,7 +221,8 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
             raise FeedConfigError(
                 f"{where}.columns: files without a header need positions (1, 2, ...) for every mapped field"
             )
-    mapped = set(columns) if (columns or not header) else set(fields)
+    feed_map = feed_mapping(settings, feed, columns, where)
+    mapped = (set(columns) if (columns or not header) else set(fields)) | feed_map.fields
     missing = [
         f.name for f in feed.fields if f.required and f.name not in mapped | set(constants) | set(feed.derivable)
     ]
@@ -266,6 +274,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         return_statuses=return_statuses,
         sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
         settle_seconds=_settle_seconds(settings, where),
+        mapping=feed_map,
     )
     _check_constants(source, where)
     return source

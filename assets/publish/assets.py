@@ -16,6 +16,8 @@ import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.ingest.currency import reporting_currency
+from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
 from assets.publish.lock import refresh_lock
@@ -40,6 +42,10 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "segment_profiles": (SEGMENT_PROFILES, "One row per segment of each kind, with size, revenue and CLV."),
     "clv_model_parameters": (CLV_MODEL_PARAMETERS, "One row per fitted CLV model parameter."),
     "clv_backtest": (CLV_BACKTEST, "One row per model: hold-out predictions against what happened."),
+    "unknown_values": (
+        CUSTOMER_SEGMENTS,
+        "One row per field and value no value map (feeds.<feed>.values) or vocabulary knows, with its rows.",
+    ),
 }
 DERIVED_TABLES: dict[str, str] = {
     "segment_history": "One row per customer, segment kind and published version: every published assignment.",
@@ -155,6 +161,8 @@ def _write_version(
             "previous_version": [previous],
             "customers": [current["customer_id"].n_unique()],
             "exports_folder": [str(store.exports_dir / f"v{version:06d}")],
+            # the currency every amount of this version is in (the `_usd` columns until their rename)
+            "reporting_currency": [reporting_currency(con) or DEFAULT_REPORTING_CURRENCY],
         },
         schema_overrides={"previous_version": pl.Int64},
     )
