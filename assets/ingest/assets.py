@@ -1,7 +1,9 @@
 """Ingestion assets: one raw table per feed, with row conservation checks in SQL.
 
 Raw feeds can be tens of millions of lines, so their row-level checks run in DuckDB where the
-rows are; great-expectations suites run on the customer-level tables downstream.
+rows are; great-expectations suites run on the customer-level tables downstream. Check metadata
+and log lines leave `raw.*`: they name file, line and field and pass through `safe_message`
+(no contact values, bounded length).
 """
 
 from datetime import datetime
@@ -10,7 +12,7 @@ import dagster as dg
 
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
-from assets.ingest.pii import resolve_pii_key
+from assets.ingest.pii import resolve_pii_key, safe_message
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -50,7 +52,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
         for failed in load.failed:
-            context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+            context.log.error(safe_message(f"{feed.name}: file not loaded: {failed.problem}"))
         if load.total("rows_quarantined"):
             context.log.warning(f"{feed.name}: {load.total('rows_quarantined')} row(s) quarantined in this load")
         return dg.MaterializeResult(
@@ -60,7 +62,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "files_loaded": dg.MetadataValue.int(sum(o.status == "loaded" for o in load.outcomes)),
                 "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
                 "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
-                "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "files_failed": dg.MetadataValue.json([safe_message(o.problem) for o in load.failed]),
                 "rows_read": dg.MetadataValue.int(load.total("rows_read")),
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
@@ -139,7 +141,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                 "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
                 "quarantine_share": dg.MetadataValue.float(share),
                 "sample_quarantined_rows": dg.MetadataValue.json(
-                    [{"file": f, "row": r, "reason": why} for f, r, why in samples]
+                    [{"file": f, "row": r, "reason": safe_message(why, 300)} for f, r, why in samples]
                 ),
             },
         )
@@ -163,7 +165,11 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             ).fetchall()
         return dg.AssetCheckResult(
             passed=not failed,
-            metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
+            metadata={
+                "failed_files": dg.MetadataValue.json(
+                    [{"file": f, "problem": safe_message(p, 500)} for f, p in failed[:20]]
+                )
+            },
         )
 
     return [_conserved, _quarantine_small, _all_loaded]
