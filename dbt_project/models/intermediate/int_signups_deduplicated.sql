@@ -1,40 +1,26 @@
--- The latest sign-up record per customer wins: by the record's own time, then by when its file
--- was loaded (the refresh that read it), then by when the file was written, never by file name.
--- On a full tie a consent withdrawal wins over a grant, so a withdrawal is never lost.
+-- The latest sign-up record per customer wins: by the record's own time, then by the load that
+-- read it (a file loaded by a later refresh is newer), never by file name. Records of one load
+-- with the same time count as simultaneous: a consent withdrawal wins over a grant, so a
+-- withdrawal is never lost; otherwise the later line.
 with
 
 signups as (
     select * from {{ ref('stg_crm__signups') }}
 ),
 
-load_order as (
-    select
-        source_file as _source_file,
-        loaded_at as file_loaded_at,
-        modified_at as file_modified_at
-    from {{ source('raw', 'load_manifest') }}
-    where feed = 'signups' and status = 'loaded'
-),
-
 ranked as (
     select
-        signups.*,
+        *,
         row_number() over (
-            partition by signups.customer_id
-            order by
-                signups.signed_up_at desc,
-                load_order.file_loaded_at desc nulls last,
-                load_order.file_modified_at desc nulls last,
-                signups.has_marketing_consent asc,
-                signups._source_row desc
+            partition by customer_id
+            order by signed_up_at desc, _loaded_at desc, has_marketing_consent asc, _source_row desc
         ) as recency_rank,
-        min(signups.signed_up_at) over (partition by signups.customer_id) as first_signed_up_at
+        min(signed_up_at) over (partition by customer_id) as first_signed_up_at
     from signups
-    left join load_order on signups._source_file = load_order._source_file
 ),
 
 latest as (
-    select * exclude (recency_rank, _source_file, _source_row)
+    select * exclude (recency_rank, _source_file, _source_row, _loaded_at)
     from ranked
     where recency_rank = 1
 )

@@ -42,7 +42,7 @@ def test_contact_field_reasons_name_the_field_never_the_value(tmp_path: Path):
 def test_safe_message_hides_emails_and_international_phone_numbers_and_keeps_the_rest():
     text = (
         "check raw_signups_quarantine_share_is_small failed: {'reason': \"email: 'jane.doe0.private@gmail' is "
-        "not an email address\"} at /data/landing/signups/a.csv line 12; call +44 20 7946 0000 or 0049301234567; "
+        'not an email address"} at /data/landing/signups/a.csv line 12; call +44 20 7946 0000 or 0049301234567; '
         "read 10000000 rows on 2025-01-01 10:00:00"
     )
     cleaned = safe_message(text)
