@@ -29,16 +29,14 @@ CUSTOMER_FEATURES = dg.AssetKey(["marts", "dim_customer_features"])
 FACT_ORDERS = dg.AssetKey(["marts", "fct_orders"])
 
 
-DBT_LOG_FILE_MAX_BYTES = 1_000_000
-"""dbt appends to `dbt.log` in the target folder on every run; rotated at this size (dbt keeps 5 old files)."""
-
-
 def dbt_build_args(warehouse_path: Path, as_of: str | None = None) -> list[str]:
     """Arguments of the `dbt build` that refreshes the features in the given warehouse."""
     variables: dict[str, Any] = {"warehouse_path": str(warehouse_path)}
     if as_of:
         variables["as_of"] = as_of
-    return ["build", "--vars", json.dumps(variables), "--log-file-max-bytes", str(DBT_LOG_FILE_MAX_BYTES)]
+    # no dbt.log: dagster-dbt reads dbt's events from stdout, the refresh log keeps them, and the file
+    # would grow by every refresh's debug lines in the reused target folder
+    return ["build", "--vars", json.dumps(variables), "--log-level-file", "none"]
 
 
 def dbt_dying_with_refresh(dbt: DbtCliResource, target: Path) -> DbtCliResource:
