@@ -8,17 +8,20 @@ also removes what earlier attempts left behind (`assets/publish/tidy.py`), and r
 owner-only umask, so files holding contact data are never readable by others.
 """
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from assets.clv.assets import CANDIDATE_SCHEMA, clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
 from assets.ingest.config import REFRESH_KEYS
 from assets.ingest.pii import private_umask, safe_message
+from assets.publish.compact import compact_if_mostly_free
 from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, mark_abandoned, next_version, record
 from assets.publish.mirror import mirror_published, mirrored_version
@@ -27,6 +30,7 @@ from assets.publish.tidy import tidy
 from orchestration.definitions import build_definitions
 from orchestration.resources import Landing, Publication, Warehouse
 
+logger = logging.getLogger(__name__)
 CANDIDATE_TABLES = (
     "customer_segments",
     "customer_clv",
@@ -106,6 +110,10 @@ def run_refresh(
             raise
         finish_attempt(attempt, result, store)
         record(store.log_file, attempt)
+        try:
+            compact_if_mostly_free(warehouse)
+        except (duckdb.Error, OSError) as exc:  # the refresh is done and logged; compaction retries next time
+            logger.warning("could not compact %s: %s", warehouse, safe_message(exc, 500))
     return result
 
 
