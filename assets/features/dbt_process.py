@@ -29,7 +29,8 @@ LAUNCHER = '''#!{python}
 import ctypes, os, signal, sys
 
 PR_SET_PDEATHSIG = 1
-if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux only; elsewhere dbt runs unguarded
+if prctl is not None and prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
     sys.exit("cannot ask to die with the parent process: errno %d" % ctypes.get_errno())
 expected = os.environ.get("{variable}")
 if expected and os.getppid() != int(expected):
