@@ -10,7 +10,7 @@ from test_publish_asset import write_candidate
 from assets.publish.assets import published_segments
 from assets.publish.history_files import history_dir, history_file
 from assets.publish.rollback import roll_back
-from assets.publish.store import PublishedStore
+from assets.publish.store import PublishedStore, write_version
 from assets.publish.tidy import tidy
 from orchestration.resources import Publication, Warehouse
 
@@ -125,3 +125,43 @@ def test_leftovers_of_killed_attempts_old_docs_and_logs_are_removed(tmp_path):
     # every published version keeps its history, pruned version files or not
     assert sorted(int(p.name[17:23]) for p in history_dir(store).glob("segment_history-*.parquet")) == [1, 2, 3, 4]
     assert sorted(os.listdir(store.versions_dir)) == ["segments-v000003.duckdb", "segments-v000004.duckdb"]
+
+
+def test_a_published_file_of_the_earlier_layout_is_split_into_history_files_on_the_next_publication(tmp_path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    store = PublishedStore.beside(warehouse)
+    write_candidate(warehouse, {"a": "Loyal", "b": "Lost"})
+    publish(warehouse, store)
+    # rewrite version 1 as the earlier code wrote it: history and transitions as tables in the file
+    con = duckdb.connect()
+    try:
+        con.execute("attach ? as v1 (read_only)", [str(store.version_file(1))])
+        old = {
+            "publication": "select * from v1.publication",
+            "customer_segments": "select * from v1.customer_segments",
+            "segment_history": "select * from v1.segment_history",
+            "segment_transitions": "select * from v1.segment_transitions",
+        }
+        frames = {name: con.sql(query).pl() for name, query in old.items()}
+    finally:
+        con.close()
+    for path in [store.version_file(1), *history_dir(store).iterdir()]:
+        path.chmod(0o644)
+        path.unlink()
+    con = duckdb.connect()
+    try:
+        for name, frame in frames.items():
+            con.register(name + "_frame", frame.to_arrow())
+        write_version(con, store.version_file(1), {name: f"select * from {name}_frame" for name in frames})
+    finally:
+        con.close()
+    store.switch_to(1)
+
+    write_candidate(warehouse, {"a": "Lost", "b": "Lost"})
+    publish(warehouse, store)
+    assert rows(store.current, "select version, count(*) from segment_history group by 1 order by 1") == [
+        (1, 4),
+        (2, 4),
+    ]
+    assert rows(store.current, "select distinct from_version, to_version from segment_transitions") == [(1, 2)]
+    assert history_file(store, "segment_history", 1).exists()
