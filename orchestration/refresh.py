@@ -3,26 +3,34 @@
 Used by the `segments` CLI, the benchmarks and the integration tests, so all three run the
 pipeline the same way a user does. A refresh holds the warehouse's refresh lock from start to
 end, takes the next version number, and records its attempt in the publish log: as running
-when it starts, then as published or failed with its checks, row counts and input files.
+when it starts, then as published or failed with its checks, row counts and input files. It
+also removes what earlier attempts left behind (`assets/publish/tidy.py`), and runs with an
+owner-only umask, so files holding contact data are never readable by others.
 """
 
+import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import duckdb
 
 from assets.clv.assets import CANDIDATE_SCHEMA, clv_backtest
 from assets.features.dbt import prepare_dbt_manifest
 from assets.ingest.config import REFRESH_KEYS
+from assets.ingest.pii import private_umask, safe_message
+from assets.publish.compact import compact_if_mostly_free
 from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, mark_abandoned, next_version, record
 from assets.publish.mirror import mirror_published, mirrored_version
 from assets.publish.store import PublishedStore
+from assets.publish.tidy import tidy
 from orchestration.definitions import build_definitions
 from orchestration.resources import Landing, Publication, Warehouse
 
+logger = logging.getLogger(__name__)
 CANDIDATE_TABLES = (
     "customer_segments",
     "customer_clv",
@@ -78,13 +86,16 @@ def run_refresh(
     landing = Path(landing).resolve()
     config_file = Path(config_file).resolve() if config_file else None
     store = PublishedStore.beside(warehouse)
-    with refresh_lock(store.lock_file, wait=wait):
+    # private_umask: the warehouse, its WAL and dbt's files hold contact data, owner-only from the start;
+    # what analysts read is opened up explicitly (assets/publish/history_files.py, log.py, tidy.py)
+    with refresh_lock(store.lock_file, wait=wait), private_umask():
         attempt = Attempt(version=next_version(store.log_file, store.versions()))
         try:
             # inside the try: a published file that cannot be opened still leaves a failed row
             attempt.published_version = store.current_version()
             mark_abandoned(store.log_file, published_version=attempt.published_version)
             record(store.log_file, attempt)
+            tidy(store, warehouse.parent / "logs")
             prepare_dbt_manifest()
             attempt.input_files = input_files(landing, config_file)
             heal_mirror(warehouse, store)
@@ -99,6 +110,10 @@ def run_refresh(
             raise
         finish_attempt(attempt, result, store)
         record(store.log_file, attempt)
+        try:
+            compact_if_mostly_free(warehouse)
+        except (duckdb.Error, OSError) as exc:  # the refresh is done and logged; compaction retries next time
+            logger.warning("could not compact %s: %s", warehouse, safe_message(exc, 500))
     return result
 
 
@@ -148,7 +163,7 @@ def finish_attempt(attempt: Attempt, result: dg.ExecuteInProcessResult, store: P
     attempt.published_version = store.current_version()
     attempt.row_counts = candidate_row_counts(result)
     problems = failures(result)
-    attempt.message = "; ".join(problems)[:2000] if problems else None
+    attempt.message = safe_message("; ".join(problems)) if problems else None
     docs = store.data_docs_dir / f"v{attempt.version:06d}" / "index.html"
     attempt.data_docs = str(docs) if docs.exists() else None
 

@@ -13,6 +13,8 @@ import duckdb
 from pydantic import Field
 
 from assets.ingest.config import PipelineConfig, default_config, load_config
+from assets.ingest.pii import private_umask
+from assets.publish.lock import explain_lock_error
 from assets.publish.store import DEFAULT_STORAGE_VERSION, PublishedStore
 
 DEFAULT_WAREHOUSE = "data/warehouse.duckdb"
@@ -33,7 +35,14 @@ class Warehouse(dg.ConfigurableResource):
         """Open the warehouse; the connection is closed on exit so dbt can open the file next."""
         if not read_only:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.file), read_only=read_only)
+        try:
+            with private_umask():  # a new warehouse holds contact data: owner-only from its first byte
+                con = duckdb.connect(str(self.file), read_only=read_only)
+        except duckdb.IOException as exc:
+            explained = explain_lock_error(self.file, exc)
+            if explained is None:
+                raise
+            raise explained from exc
         try:
             yield con
         finally:

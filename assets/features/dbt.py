@@ -2,10 +2,12 @@
 
 Asset keys follow the warehouse (`["marts", "dim_customer_features"]`), groups and owners come
 from dbt `meta`, and raw sources map to the ingestion assets through `meta.dagster.asset_key`,
-so the lineage is one graph. dbt tests appear as asset checks.
+so the lineage is one graph. dbt tests appear as asset checks. dbt runs as a child that dies with
+the refresh, with one target folder per warehouse (see `assets/features/dbt_process.py`).
 """
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ import dagster as dg
 import duckdb
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
+from assets.features.dbt_process import PARENT_VARIABLE, launcher, remove_run_targets, target_folder
 from assets.ingest.assets import WAREHOUSE_POOL
 from assets.metadata import PREVIEW_ROWS, markdown_table
 from assets.warehouse import table_ref
@@ -31,7 +34,23 @@ def dbt_build_args(warehouse_path: Path, as_of: str | None = None) -> list[str]:
     variables: dict[str, Any] = {"warehouse_path": str(warehouse_path)}
     if as_of:
         variables["as_of"] = as_of
-    return ["build", "--vars", json.dumps(variables)]
+    # no dbt.log: dagster-dbt reads dbt's events from stdout, the refresh log keeps them, and the file
+    # would grow by every refresh's debug lines in the reused target folder
+    return ["build", "--vars", json.dumps(variables), "--log-level-file", "none"]
+
+
+def dbt_dying_with_refresh(dbt: DbtCliResource, target: Path) -> DbtCliResource:
+    """``dbt`` with the same settings, started through the launcher that dies with this process."""
+    os.environ[PARENT_VARIABLE] = str(os.getpid())  # dagster-dbt passes the environment on to dbt
+    return DbtCliResource(
+        project_dir=dbt.project_dir,
+        profiles_dir=dbt.profiles_dir,
+        profile=dbt.profile,
+        target=dbt.target,
+        global_config_flags=dbt.global_config_flags,
+        state_path=dbt.state_path,
+        dbt_executable=str(launcher(target)),
+    )
 
 
 class FeaturesConfig(dg.Config):
@@ -46,8 +65,16 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     def customer_features_dbt(
         context: dg.AssetExecutionContext, config: FeaturesConfig, dbt: DbtCliResource, warehouse: Warehouse
     ) -> Iterator[Any]:
+        # a process holding the warehouse (an orphan dbt, a writer left open) is named before dbt starts
+        with warehouse.connect():
+            pass
+        target = target_folder(warehouse.file)
+        remove_run_targets(DBT_PROJECT_DIR / "target")
+        runner = dbt_dying_with_refresh(dbt, target)
         # dbt holds the warehouse until it exits, so the events wait for it to count their rows
-        invocation = dbt.cli(dbt_build_args(warehouse.file, config.as_of), context=context, raise_on_error=False)
+        invocation = runner.cli(
+            dbt_build_args(warehouse.file, config.as_of), context=context, raise_on_error=False, target_path=target
+        )
         events = list(invocation.stream())
         with warehouse.connect(read_only=True) as con:
             for event in events:

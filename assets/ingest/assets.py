@@ -1,7 +1,9 @@
 """Ingestion assets: one raw table per feed, with row conservation checks in SQL.
 
 Raw feeds can be tens of millions of lines, so their row-level checks run in DuckDB where the
-rows are; great-expectations suites run on the customer-level tables downstream.
+rows are; great-expectations suites run on the customer-level tables downstream. Check metadata
+and log lines leave `raw.*`: they name file, line and field and pass through `safe_message`
+(no contact values, bounded length).
 """
 
 from datetime import datetime
@@ -11,7 +13,7 @@ import dagster as dg
 from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
-from assets.ingest.pii import resolve_pii_key
+from assets.ingest.pii import resolve_pii_key, safe_message
 from assets.ingest.reshaping import unmapped_values
 from orchestration.resources import Landing, Warehouse
 
@@ -55,7 +57,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         for name, values in unmapped.items():
             context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
         for failed in load.failed:
-            context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+            context.log.error(safe_message(f"{feed.name}: file not loaded: {failed.problem}"))
         for path in load.unsettled:
             context.log.warning(
                 f"{feed.name}: {path} is still being written (changed within settle_seconds); not loaded yet"
@@ -69,7 +71,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "files_loaded": dg.MetadataValue.int(sum(o.status == "loaded" for o in load.outcomes)),
                 "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
                 "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
-                "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "files_failed": dg.MetadataValue.json([safe_message(o.problem) for o in load.failed]),
                 "files_unsettled": dg.MetadataValue.json(load.unsettled),
                 "rows_read": dg.MetadataValue.int(load.total("rows_read")),
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
@@ -150,7 +152,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                 "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
                 "quarantine_share": dg.MetadataValue.float(share),
                 "sample_quarantined_rows": dg.MetadataValue.json(
-                    [{"file": f, "row": r, "reason": why} for f, r, why in samples]
+                    [{"file": f, "row": r, "reason": safe_message(why, 300)} for f, r, why in samples]
                 ),
             },
         )
@@ -174,7 +176,11 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             ).fetchall()
         return dg.AssetCheckResult(
             passed=not failed,
-            metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
+            metadata={
+                "failed_files": dg.MetadataValue.json(
+                    [{"file": f, "problem": safe_message(p, 500)} for f, p in failed[:20]]
+                )
+            },
         )
 
     checks = [_conserved, _quarantine_small, _all_loaded]

@@ -10,8 +10,12 @@ file (``data/pii.key`` for the demo), so hashes stay stable between refreshes; w
 import hashlib
 import hmac
 import os
+import re
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 
@@ -45,9 +49,62 @@ def resolve_pii_key(warehouse_file: Path) -> tuple[bytes, str]:
     key_file = Path(warehouse_file).parent / LOCAL_KEY_FILE
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
-        key_file.chmod(0o600)
+        try:
+            with open_private(key_file, exclusive=True) as handle:
+                handle.write((secrets.token_hex(32) + "\n").encode())
+        except FileExistsError:
+            pass  # another refresh made it first: use theirs
     return key_file.read_text(encoding="utf-8").strip().encode(), f"local key file {key_file}"
+
+
+OWNER_ONLY = 0o600
+
+
+def open_private(path: Path, *, exclusive: bool = False) -> BinaryIO:
+    """Open ``path`` for writing, created with owner-only permissions (0600) from the first byte.
+
+    A file created with the default mode and chmod-ed afterwards is readable by everyone in
+    between; ``os.open`` with the mode (which the umask can only narrow) closes that window.
+    ``exclusive`` refuses an existing file instead of truncating it.
+    """
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC)
+    return os.fdopen(os.open(path, flags, OWNER_ONLY), "wb")
+
+
+@contextmanager
+def private_umask() -> Iterator[None]:
+    """Files created meanwhile by this process (DuckDB's, polars') are owner-only from the start.
+
+    For writers that take a path rather than a file handle. The umask is per process, so this is
+    held only around writes of files holding contact data.
+    """
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+MAX_MESSAGE_CHARS = 2_000
+"""Longest message kept in logs, check metadata and the publish log; longer ones are cut, saying so."""
+_EMAIL_IN_TEXT = re.compile(r"[^\s@'\"<>()\[\],;:]+@[^\s@'\"<>()\[\],;:]+")
+_PHONE_IN_TEXT = re.compile(r"(?<![\w.])(?:\+|00)\d[\d ().\-/]{5,}\d")
+
+
+def safe_message(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """``text`` fit to leave ``raw.*``: anything shaped like an email or an international phone number
+    replaced by ``<email>`` / ``<phone>``, and at most ``limit`` characters.
+
+    Messages name the file, line and field of a problem; contact values have no business in them.
+    Quarantine reasons are written without contact values in the first place (see
+    `assets.ingest.validation`); this is the last guard for text from elsewhere (a parser's
+    message quoting the file, an exception).
+    """
+    cleaned = _PHONE_IN_TEXT.sub("<phone>", _EMAIL_IN_TEXT.sub("<email>", str(text)))
+    if len(cleaned) <= limit:
+        return cleaned
+    kept = limit - 60  # room for the note, which is shorter
+    return f"{cleaned[:kept]} ... [{len(cleaned) - kept:,} more characters cut]"
 
 
 def normalised_email(text: pl.Expr) -> pl.Expr:

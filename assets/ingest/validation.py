@@ -78,7 +78,7 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
         checks.append((text.str.contains(FORMULA_PATTERN), f"{field.name}: '{{}}' looks like a spreadsheet formula"))
     if field.contact is not None:
         kind = "an email address" if field.contact == "email" else "a phone number (7 to 15 digits)"
-        checks.append((contact_problem(field.contact, value), f"{field.name}: '{{}}' is not {kind}"))
+        checks.append((contact_problem(field.contact, value), f"{field.name}: not {kind}"))
     else:
         checks.append((present & value.is_null(), f"{field.name}: cannot read '{{}}' as {field.type}"))
     if field.type == "decimal":
@@ -105,6 +105,14 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
         )
     reason: pl.Expr = pl.lit(None, dtype=pl.String)
     for failed, message in reversed(checks):
+        if field.contact is not None:
+            # reasons reach check metadata and logs: a contact field's reason names it, never its value
+            message = unquoted(message)
         rendered = pl.format(message, text) if "{}" in message else pl.lit(message)
         reason = pl.when(failed.fill_null(False)).then(rendered).otherwise(reason)
     return reason
+
+
+def unquoted(message: str) -> str:
+    """``"email: '{}' looks like a spreadsheet formula"`` -> ``"email: looks like a spreadsheet formula"``."""
+    return message.replace(", got '{}'", "").replace("'{}' ", "").replace(" '{}'", "")

@@ -1,7 +1,8 @@
 """Publication: write the checked candidate as a new version file, then switch analysts to it.
 
 This runs only after every blocking check upstream has passed. The version file holds every
-published table (and the history and transitions up to this version); analysts' stable path is
+published table, and views over the history and transitions (one Parquet file per published
+version, see `assets/publish/history_files.py`); analysts' stable path is
 switched to it in one rename, so they see either the previous version or this one, never a mix,
 and their open connections are never blocked or broken (see `assets/publish/store.py`).
 """
@@ -20,10 +21,20 @@ from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
+from assets.publish.history_files import (
+    HISTORY_TABLES,
+    history_file,
+    history_versions,
+    history_view,
+    migrate_copied_history,
+    open_folders,
+    write_history_file,
+)
 from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, next_version, record
 from assets.publish.mirror import mirror_published
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
+from assets.publish.tidy import published_versions, share_data_docs, tidy
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table, table_ref
@@ -108,6 +119,7 @@ def _publish(
 ) -> tuple[dict[str, int], list[dg.MaterializeResult]]:
     store = publication.store
     selections = parse_selections(publication.audiences, SEGMENT_KINDS)
+    open_folders(store)
     if not store.log_file.exists():  # the version's publish_log view reads it
         record(store.log_file, Attempt(version=version, run_id=context.run.run_id))
     published_at = datetime.now(UTC)
@@ -119,28 +131,42 @@ def _publish(
             "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id)"
         ).pl()
         current = assignments(segments, list(SEGMENT_KINDS), version, published_at)
-        previous_assignments = current.clear()
+        moves = None
         if previous is not None:
-            con.execute("attach ? as previous_version (read_only)", [str(store.current)])
-            previous_assignments = con.sql(
-                "select * from previous_version.segment_history where version = ?", params=[previous]
-            ).pl()
-        try:
-            moves = transitions(previous_assignments, current) if previous is not None else None
-            counts = _write_version(con, store, publication, version, published_at, current, moves, previous)
-        finally:
-            if previous is not None:
-                con.execute("detach previous_version")
+            previous_assignments = _previous_assignments(con, store, previous)
+            moves = transitions(previous_assignments, current)
+        # the history files first (transitions, then assignments): the version file's views read them
+        write_history_file(store, "segment_transitions", version, moves if moves is not None else _empty_transitions())
+        write_history_file(store, "segment_history", version, current)
+        in_history = (published_versions(store) & history_versions(store)) | {version}
+        counts = _write_version(con, store, publication, version, published_at, current, previous, in_history)
         mirror_published(con, store.version_file(version), store.log_file)
     exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
+    share_data_docs(store, version)
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
     if pause:
         context.log.warning(f"{PAUSE_BEFORE_SWITCH}={pause}: waiting before switching to version {version}")
         time.sleep(pause)
     store.switch_to(version)
     pruned = store.prune(publication.keep_versions)
+    tidy(store)
     context.log.info(f"published version {version} to {store.current}; removed old versions {pruned or 'none'}")
     return counts, list(_results(store, version, previous, counts, exported))
+
+
+def _previous_assignments(con: duckdb.DuckDBPyConnection, store: PublishedStore, previous: int) -> pl.DataFrame:
+    """The assignments of the version analysts see now, from its history file.
+
+    A published file of the earlier layout (history copied whole into it) is split into
+    per-version files first.
+    """
+    if previous not in history_versions(store):
+        con.execute("attach ? as previous_version (read_only)", [str(store.current)])
+        try:
+            migrate_copied_history(con, store, "previous_version")
+        finally:
+            con.execute("detach previous_version")
+    return pl.read_parquet(history_file(store, "segment_history", previous))
 
 
 def _write_version(
@@ -150,10 +176,10 @@ def _write_version(
     version: int,
     published_at: datetime,
     current: pl.DataFrame,
-    moves: pl.DataFrame | None,
     previous: int | None,
+    in_history: set[int],
 ) -> dict[str, int]:
-    """Fill the version file from the candidate, the previous version and the new rows; rows per table."""
+    """Fill the version file from the candidate, with views over the history files; rows per table and view."""
     publication_row = pl.DataFrame(
         {
             "version": [version],
@@ -166,40 +192,26 @@ def _write_version(
         },
         schema_overrides={"previous_version": pl.Int64},
     )
-    con.register("new_assignments", current.to_arrow())
     con.register("publication_row", publication_row.to_arrow())
     tables = {table: f"select * from {table_ref(CANDIDATE_SCHEMA, table)}" for table in PUBLISHED_TABLES}
-    tables["segment_history"] = "select * from new_assignments"
-    tables["segment_transitions"] = "select * from new_transitions where false"
-    if previous is not None:
-        tables["segment_history"] = "select * from previous_version.segment_history union all by name " + (
-            "select * from new_assignments"
-        )
-        tables["segment_transitions"] = "select * from previous_version.segment_transitions union all by name " + (
-            "select * from new_transitions"
-        )
-    con.register("new_transitions", (moves if moves is not None else _empty_transitions()).to_arrow())
     tables[PUBLICATION_TABLE] = "select * from publication_row"
     log_path = str(store.log_file).replace("'", "''")
+    views = {table: history_view(store, table, in_history) for table in HISTORY_TABLES}
+    views["publish_log"] = f"select * from read_parquet('{log_path}')"
     try:
         write_version(
-            con,
-            store.version_file(version),
-            tables,
-            views={"publish_log": f"select * from read_parquet('{log_path}')"},
-            storage_version=publication.storage_version,
+            con, store.version_file(version), tables, views=views, storage_version=publication.storage_version
         )
         con.execute("attach ? as version_check (read_only)", [str(store.version_file(version))])
         try:
             return {
                 table: int(con.execute(f"select count(*) from version_check.main.{table}").fetchone()[0])
-                for table in tables
+                for table in [*tables, *HISTORY_TABLES]
             }
         finally:
             con.execute("detach version_check")
     finally:
-        for name in ("new_assignments", "publication_row", "new_transitions"):
-            con.unregister(name)
+        con.unregister("publication_row")
 
 
 def _empty_transitions() -> pl.DataFrame:

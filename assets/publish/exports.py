@@ -13,6 +13,9 @@ from pathlib import Path
 
 import polars as pl
 
+from assets.ingest.pii import open_private
+
+PRIVATE_FOLDER = 0o700
 EXPORT_COLUMNS = ("customer_id", "email", "preferred_contact_channel", "segment_kind", "segment", "version")
 
 
@@ -70,17 +73,23 @@ def file_stem(segment: str) -> str:
 
 
 def write_exports(folder: Path, frames: Mapping[tuple[str, str], pl.DataFrame]) -> dict[str, int]:
-    """Write ``<kind>/<segment>.csv`` and ``.parquet`` under ``folder`` in one rename; rows per file stem."""
+    """Write ``<kind>/<segment>.csv`` and ``.parquet`` under ``folder`` in one rename; rows per file stem.
+
+    The files hold email addresses: folders (0700) and files (0600) are owner-only from creation.
+    """
     partial = folder.with_name(folder.name + ".partial")
     shutil.rmtree(partial, ignore_errors=True)
+    folder.parent.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    partial.mkdir(mode=PRIVATE_FOLDER)
     written = {}
     for (kind, segment), frame in frames.items():
         target = partial / kind / file_stem(segment)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        frame.write_csv(target.with_suffix(".csv"))
-        frame.write_parquet(target.with_suffix(".parquet"))
+        target.parent.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        with open_private(target.with_suffix(".csv")) as handle:
+            frame.write_csv(handle)
+        with open_private(target.with_suffix(".parquet")) as handle:
+            frame.write_parquet(handle)
         written[f"{kind}/{file_stem(segment)}"] = frame.height
-    partial.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
     partial.rename(folder)
     return written

@@ -8,6 +8,7 @@ when its holder exits, even on SIGKILL, so a killed refresh never leaves a stale
 
 import fcntl
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,3 +74,40 @@ def is_locked(lock_file: Path) -> bool:
         return False
     finally:
         os.close(fd)
+
+
+class WarehouseLocked(RuntimeError):
+    """Another process holds the DuckDB file's own lock; the message names it."""
+
+
+_PID_IN_LOCK_ERROR = re.compile(r"\(PID (\d+)\)")
+
+
+def process_command(pid: int) -> str | None:
+    """The command line of a running process, from /proc; None when it is gone or not visible."""
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+    words = [w.decode(errors="replace") for w in raw.split(b"\0") if w]
+    return " ".join(words) or None
+
+
+def explain_lock_error(path: Path, error: Exception) -> WarehouseLocked | None:
+    """For DuckDB's ``Could not set lock on file ... Conflicting lock is held in ... (PID n)``: the same
+    error naming the command of process n and what to do; None for any other error.
+    """
+    text = str(error)
+    if "Conflicting lock" not in text:
+        return None
+    found = _PID_IN_LOCK_ERROR.search(text)
+    pid = int(found.group(1)) if found else None
+    command = process_command(pid) if pid is not None else None
+    holder = f"process {pid}" if pid is not None else "another process"
+    if command:
+        holder += f" ({command[:300]})"
+    return WarehouseLocked(
+        f"{path} is held by {holder}: DuckDB lets one process write a file. If that is a finished or "
+        f"orphaned run, stop it (kill {pid if pid is not None else '<pid>'}); if it is a refresh, wait for "
+        f"it. DuckDB said: {text.splitlines()[0][:300]}"
+    )

@@ -21,6 +21,8 @@ from typing import Any
 
 import polars as pl
 
+from assets.ingest.pii import safe_message
+
 LOG_SCHEMA: dict[str, Any] = {
     "version": pl.Int64,
     "action": pl.String,
@@ -64,8 +66,17 @@ class Attempt:
     data_docs: str | None = None
 
     def row(self) -> dict[str, Any]:
+        """The row as stored: messages without contact values and of bounded length (see `safe_message`).
+
+        The log is read by analysts (`segments.publish_log`), so whatever a failure said about
+        the input (check samples, exceptions) is made fit to leave `raw.*` here, where every
+        writer passes.
+        """
         values = dict(self.__dict__)
         values["row_counts"] = json.dumps(dict(self.row_counts), sort_keys=True)
+        values["message"] = safe_message(self.message) if self.message is not None else None
+        values["failed_checks"] = [safe_message(text, 500) for text in self.failed_checks]
+        values["warnings"] = [safe_message(text, 500) for text in self.warnings]
         return values
 
 
@@ -128,6 +139,7 @@ def _write(log_file: Path, log: pl.DataFrame) -> None:
     log_file.parent.mkdir(parents=True, exist_ok=True)
     partial = log_file.with_name(log_file.name + ".partial")
     log.select(list(LOG_SCHEMA)).cast(LOG_SCHEMA).write_parquet(partial)
+    partial.chmod(0o644)  # analysts read it through the publish_log view, whatever the writer's umask
     with open(partial, "rb") as handle:
         os.fsync(handle.fileno())
     os.replace(partial, log_file)

@@ -1,4 +1,6 @@
--- Order lines rolled up to orders: an order's lines share customer, time and channel.
+-- Order lines rolled up to orders, keyed by customer and order id: an order id that two
+-- customers' lines carry is two orders, each customer credited with their own lines (the
+-- warn-severity test order_ids_belong_to_one_customer lists such ids).
 -- Returns (negative lines) are not purchases: an order is its purchased lines, and an order id
 -- that carries only returns is no order. The returned amount stays on the order it came with.
 with
@@ -10,7 +12,7 @@ order_lines as (
 orders as (
     select
         order_id,
-        min(customer_id) as customer_id,
+        customer_id,
         min(ordered_at) as ordered_at,
         min(channel) as channel,
         count(*) filter (where not is_return) as line_count,
@@ -18,7 +20,7 @@ orders as (
         sum(line_amount_usd) filter (where not is_return) as order_amount_usd,
         coalesce(-sum(line_amount_usd) filter (where is_return), 0) as returned_amount_usd
     from order_lines
-    group by order_id
+    group by customer_id, order_id
     having count(*) filter (where not is_return) > 0
 )
 

@@ -29,7 +29,8 @@ renamed as (
         employee_count,
         company is not null as is_business_customer,
         _source_file,
-        _source_row
+        _source_row,
+        _loaded_at
     from source
 )
 
