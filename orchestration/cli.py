@@ -52,6 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="segment kind to show (a column of segments.customer_segments, e.g. rfm_segment, persona, "
         "life_stage, value_tier), or 'all'",
     )
+    report.add_argument(
+        "--html",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="write the stakeholder report, a self-contained HTML page, to PATH "
+        "(default: report.html beside the published file) instead of printing profiles",
+    )
 
     rollback = commands.add_parser("rollback", help="republish the version published before the current one")
     _add_paths(rollback)
@@ -211,6 +219,9 @@ def report(args: argparse.Namespace) -> int:
     """Print the published profiles, reading the published file read-only as an analyst would."""
     import duckdb
 
+    if getattr(args, "html", None) is not None:
+        return _html_report(args)
+
     from assets.publish.store import PublishedStore
 
     published = PublishedStore.beside(args.warehouse).current
@@ -238,6 +249,18 @@ def report(args: argparse.Namespace) -> int:
             print(format_profile_table(kind, rows))
     finally:
         con.close()
+    return 0
+
+
+def _html_report(args: argparse.Namespace) -> int:
+    from assets.report.write import write_published_report
+
+    try:
+        page = write_published_report(args.warehouse, Path(args.html) if args.html else None)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Wrote the report to {page}; it opens offline in any browser.")
     return 0
 
 
