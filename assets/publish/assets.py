@@ -22,6 +22,8 @@ from assets.publish.lock import refresh_lock
 from assets.publish.log import Attempt, next_version, record
 from assets.publish.mirror import mirror_published
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
+from assets.report.data import quarantine_summary
+from assets.report.write import write_report
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table, table_ref
@@ -126,6 +128,7 @@ def _publish(
             if previous is not None:
                 con.execute("detach previous_version")
         mirror_published(con, store.version_file(version), store.log_file)
+        write_report(store.version_file(version), store.report_file(version), quarantine_summary(con))
     exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
     if pause:
@@ -223,4 +226,5 @@ def _results(
         if table == "customer_segments":
             metadata["audience_exports"] = dg.MetadataValue.json(exported)
             metadata["exports_folder"] = dg.MetadataValue.path(str(store.exports_dir / f"v{version:06d}"))
+            metadata["report"] = dg.MetadataValue.path(str(store.report_file(version)))
         yield dg.MaterializeResult(asset_key=published_key(table), metadata=metadata)

@@ -39,7 +39,7 @@ def read_report_data(published: Path, quarantine: pl.DataFrame | None = None) ->
         columns = _columns(con)
         return ReportData(
             publication=_publication(con, columns),
-            profiles=_select(con, columns, "segment_profiles", order="segment_kind, customers desc, segment"),
+            profiles=_profiles(con, columns),
             clv_by_segment=_clv_by_segment(con, columns),
             transitions=_transitions(con, columns),
             model_parameters=_select(con, columns, "clv_model_parameters"),
@@ -84,6 +84,12 @@ def _select(
         return None
     # table names come from the fixed set above, never from input
     return con.sql(f"select * from {CATALOG}.main.{table}" + (f" order by {order}" if order else "")).pl()
+
+
+def _profiles(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> pl.DataFrame | None:
+    if not {"segment_kind", "segment", "customers"} <= columns.get("segment_profiles", set()):
+        return None
+    return _select(con, columns, "segment_profiles", order="segment_kind, customers desc, segment")
 
 
 def _publication(con: duckdb.DuckDBPyConnection, columns: dict[str, set[str]]) -> dict[str, object]:
