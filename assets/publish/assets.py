@@ -16,6 +16,7 @@ import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.publish.evidence import published_evidence
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
 from assets.publish.lock import refresh_lock
@@ -215,8 +216,10 @@ def _results(
     store: PublishedStore, version: int, previous: int | None, counts: dict[str, int], exported: dict[str, int]
 ):
     tables = [*PUBLISHED_TABLES, *DERIVED_TABLES]
+    evidence = published_evidence(store.version_file(version), tables)
     for table in tables:
         metadata: dict[str, dg.RawMetadataValue] = {
+            **evidence.get(table, {}),
             "dagster/row_count": dg.MetadataValue.int(counts[table]),
             "dagster/table_name": f"{PUBLISHED_SCHEMA}.{table}",
             "published_version": dg.MetadataValue.int(version),

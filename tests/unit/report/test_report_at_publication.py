@@ -75,3 +75,29 @@ def test_pruning_a_version_removes_its_report(tmp_path: Path):
     store.switch_to(3)
     assert store.prune(keep=1) == [1, 2]
     assert [p.name for p in store.reports_dir.iterdir()] == ["segments-v000003.html"]
+
+
+def test_published_assets_show_their_columns_and_a_rounded_preview(tmp_path: Path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    store = PublishedStore.beside(warehouse)
+    write_candidate(warehouse, {"a": "Loyal", "b": "Loyal", "c": "Lost"})
+    resources = {"warehouse": Warehouse(path=str(warehouse)), "publication": Publication(path=str(store.root))}
+    result = dg.materialize([published_segments], resources=resources)
+    metadata = {m.asset_key: m.metadata for m in result.asset_materializations_for_node(published_segments.op.name)}
+
+    clv = metadata[published_key("customer_clv")]
+    schema = clv["dagster/column_schema"].value
+    assert [(c.name, c.type) for c in schema.columns] == [
+        ("customer_id", "VARCHAR"),
+        ("clv_usd", "DOUBLE"),
+        ("p_alive", "DOUBLE"),
+    ]
+    assert clv["preview"].value.splitlines() == [
+        "| customer_id | clv_usd | p_alive |",
+        "| --- | --- | --- |",
+        "| a | 10 | 0.5 |",
+        "| b | 10 | 0.5 |",
+        "| c | 10 | 0.5 |",
+    ]
+    assert "0.2" in metadata[published_key("clv_model_parameters")]["preview"].value
+    assert all("dagster/column_schema" in m for m in metadata.values())
