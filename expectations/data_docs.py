@@ -112,3 +112,18 @@ def write_static(folder: Path) -> None:
     images = Path(great_expectations.__file__).parent / "render" / "view" / "static" / "images"
     for name in GX_IMAGES:
         shutil.copyfile(images / name, static / name)
+
+
+def result_markdown(result: Any) -> str:
+    """Every expectation of a validation result as a Markdown table, for the check's metadata in the UI."""
+    lines = ["| | column | expectation | unexpected |", "| --- | --- | --- | --- |"]
+    for item in result.results:
+        kwargs = item.expectation_config.kwargs
+        column = kwargs.get("column") or ", ".join(str(kwargs[k]) for k in ("column_A", "column_B") if k in kwargs)
+        details = item.result or {}
+        unexpected = details.get("unexpected_count")
+        share = details.get("unexpected_percent")
+        found = "" if unexpected is None else f"{unexpected:,}" + (f" ({share:.2g} %)" if unexpected else "")
+        mark = "✅" if item.success else "❌"
+        lines.append(f"| {mark} | {column} | {item.expectation_config.type.removeprefix('expect_')} | {found} |")
+    return "\n".join(lines)

@@ -40,6 +40,8 @@ class SuiteOutcome:
     failed: list[FailedExpectation]
     rows: int
     data_docs: Path | None = None
+    summary: str = ""
+    """Every expectation and its outcome, as a Markdown table."""
 
 
 @cache
@@ -118,6 +120,8 @@ def validate_frame(suite: Any, frame: pl.DataFrame, data_docs: Path | None = Non
                 error=error,
             )
         )
+    from expectations.data_docs import result_markdown
+
     page = write_data_docs(result, data_docs / f"{suite.name}.html") if data_docs else None
     return SuiteOutcome(
         suite=suite.name,
@@ -126,6 +130,7 @@ def validate_frame(suite: Any, frame: pl.DataFrame, data_docs: Path | None = Non
         failed=failed,
         rows=frame.height,
         data_docs=page,
+        summary=result_markdown(result),
     )
 
 

@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: report.html beside the published file) instead of printing profiles",
     )
 
+    docs = commands.add_parser("docs", help="serve the reports and Data Docs on localhost for the Dagster UI's links")
+    _add_paths(docs)
+    docs.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 3070)")
+
     rollback = commands.add_parser("rollback", help="republish the version published before the current one")
     _add_paths(rollback)
     rollback.add_argument("--wait", action="store_true", help="wait for a running refresh instead of refusing")
@@ -264,6 +268,28 @@ def _html_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def docs(args: argparse.Namespace) -> int:
+    """Serve the published folder's reports and Data Docs until interrupted (the checks link them here)."""
+    from assets.publish.store import PublishedStore
+    from assets.report.serve import DEFAULT_DOCS_PORT, docs_server, docs_url
+
+    store = PublishedStore.beside(args.warehouse)
+    port = args.port or DEFAULT_DOCS_PORT
+    try:
+        server = docs_server(store.root, port)
+    except OSError as exc:
+        print(f"Cannot serve on 127.0.0.1:{port}: {exc}. Pick another with --port.", file=sys.stderr)
+        return 1
+    version = store.current_version()
+    print(f"Serving the reports and Data Docs of {store.root} (Ctrl-C stops):")
+    if version is not None:
+        print(f"  report of version {version}:    {docs_url(store.report_file(version).relative_to(store.root), port)}")
+        print(f"  Data Docs of version {version}: {docs_url(f'data_docs/v{version:06d}/index.html', port)}")
+    with contextlib.suppress(KeyboardInterrupt), server:
+        server.serve_forever()
+    return 0
+
+
 def rollback(args: argparse.Namespace) -> int:
     from assets.publish.lock import RefreshLocked, refresh_lock
     from assets.publish.rollback import NothingToRollBack, roll_back
@@ -339,7 +365,7 @@ def demo(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
-    return {**commands, "rollback": rollback, "status": status}[args.command](args)
+    return {**commands, "rollback": rollback, "status": status, "docs": docs}[args.command](args)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,22 @@
 """GX Data Docs pages open offline: nothing fetched from the internet, every link resolves, the run named."""
 
 import re
+import threading
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import polars as pl
 import pytest
 
+from assets.report.serve import docs_server
+from expectations.checks import suite_check_result
 from expectations.data_docs import make_offline
+from expectations.validation import SuiteOutcome
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def outcome(tmp_path_factory: pytest.TempPathFactory) -> SuiteOutcome:
     from expectations.suites import customer_clv_suite
     from expectations.validation import validate_frame
 
@@ -23,8 +29,15 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "clv_usd": [9.0, 18.0],
         }
     )
-    outcome = validate_frame(customer_clv_suite(), frame, data_docs=tmp_path_factory.mktemp("docs") / "v000042")
+    folder = tmp_path_factory.mktemp("published") / "data_docs" / "v000042"
+    outcome = validate_frame(customer_clv_suite(), frame, data_docs=folder)
     assert not outcome.success and outcome.data_docs is not None
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def page(outcome: SuiteOutcome) -> Path:
+    assert outcome.data_docs is not None
     return outcome.data_docs
 
 
@@ -66,3 +79,35 @@ def test_remote_tags_are_removed_and_site_links_point_home():
     assert "example" not in offline and "footer" not in offline
     assert 'src="static/logo-long.png"' in offline and 'href="index.html"' in offline
     assert 'href="static/favicon.ico"' in offline and 'src="static/offline.js"' in offline
+
+
+def test_the_check_shows_every_expectation_and_links_the_served_page(outcome: SuiteOutcome):
+    metadata = suite_check_result(outcome).metadata
+    table = metadata["expectations"].value
+    assert "| ❌ | p_alive | column_values_to_be_between | 1 (50 %) |" in table
+    assert "| ✅ | customer_id | column_values_to_be_unique | 0 |" in table
+    assert metadata["data_docs"].value == str(outcome.data_docs)
+    assert metadata["data_docs_url"].value == "http://127.0.0.1:3070/data_docs/v000042/customer_clv.html"
+
+
+def test_the_docs_server_serves_pages_and_nothing_else(outcome: SuiteOutcome):
+    assert outcome.data_docs is not None
+    root = outcome.data_docs.parent.parent.parent
+    (root / "exports" / "v000042").mkdir(parents=True)
+    (root / "exports" / "v000042" / "loyal.csv").write_text("customer_id,email\nC1,someone@example.org\n")
+    server = docs_server(root, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with urllib.request.urlopen(f"{base}/data_docs/v000042/customer_clv.html") as response:
+            assert response.status == 200 and b"v000042" in response.read()
+        with urllib.request.urlopen(f"{base}/data_docs/v000042/static/offline.css") as response:
+            assert response.status == 200
+        for hidden in ("exports/v000042/loyal.csv", "data_docs/../exports/v000042/loyal.csv", ""):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"{base}/{hidden}")
+            assert refused.value.code == 404
+    finally:
+        server.shutdown()
+        server.server_close()
