@@ -24,6 +24,7 @@ from assets.publish.log import Attempt, next_version, record
 from assets.publish.mirror import mirror_published
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
 from assets.report.data import quarantine_summary
+from assets.report.serve import docs_url
 from assets.report.write import write_report
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
@@ -230,4 +231,5 @@ def _results(
             metadata["audience_exports"] = dg.MetadataValue.json(exported)
             metadata["exports_folder"] = dg.MetadataValue.path(str(store.exports_dir / f"v{version:06d}"))
             metadata["report"] = dg.MetadataValue.path(str(store.report_file(version)))
+            metadata["report_url"] = dg.MetadataValue.url(docs_url(store.report_file(version).relative_to(store.root)))
         yield dg.MaterializeResult(asset_key=published_key(table), metadata=metadata)

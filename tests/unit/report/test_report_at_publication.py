@@ -60,6 +60,10 @@ def test_each_published_version_gets_its_report_and_the_asset_links_it(tmp_path:
         for m in result.asset_materializations_for_node(published_segments.op.name)
     }
     assert links[published_key("customer_segments")].value == str(store.report_file(2))
+    served = {
+        m.asset_key: m.metadata.get("report_url") for m in result.asset_materializations_for_node("published_segments")
+    }
+    assert served[published_key("customer_segments")].value == "http://127.0.0.1:3070/reports/segments-v000002.html"
 
 
 def test_pruning_a_version_removes_its_report(tmp_path: Path):
