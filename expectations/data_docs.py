@@ -116,7 +116,7 @@ def write_static(folder: Path) -> None:
 
 def result_markdown(result: Any) -> str:
     """Every expectation of a validation result as a Markdown table, for the check's metadata in the UI."""
-    lines = ["| | column | expectation | unexpected |", "| --- | --- | --- | --- |"]
+    lines = ["| result | column | expectation | unexpected |", "| --- | --- | --- | --- |"]
     for item in result.results:
         kwargs = item.expectation_config.kwargs
         column = kwargs.get("column") or ", ".join(str(kwargs[k]) for k in ("column_A", "column_B") if k in kwargs)
@@ -124,6 +124,6 @@ def result_markdown(result: Any) -> str:
         unexpected = details.get("unexpected_count")
         share = details.get("unexpected_percent")
         found = "" if unexpected is None else f"{unexpected:,}" + (f" ({share:.2g} %)" if unexpected else "")
-        mark = "✅" if item.success else "❌"
+        mark = "passed" if item.success else "**failed**"  # words: emoji fonts are not everywhere
         lines.append(f"| {mark} | {column} | {item.expectation_config.type.removeprefix('expect_')} | {found} |")
     return "\n".join(lines)
