@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import dagster as dg
 import pytest
 
+from assets.features.dbt import prepare_dbt_manifest
 from assets.publish.store import PublishedStore
 from assets.report.serve import docs_server
 from orchestration.refresh import failures, run_refresh
@@ -103,22 +104,27 @@ def ui(sample_landing: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     home.mkdir()
     shutil.copyfile(PROJECT / "orchestration" / "dagster.yaml", home / "dagster.yaml")
     warehouse = root / "data" / "warehouse.duckdb"  # the UI's default path, relative to its folder
-    with dg.DagsterInstance.from_config(str(home)) as instance:
-        result = run_refresh(warehouse, sample_landing, instance=instance)
-    assert result.success, failures(result)
     store = PublishedStore.beside(warehouse)
-
+    prepare_dbt_manifest()  # the code location needs it; then the server boots while the pipeline runs
     port, log = _free_port(), root / "webserver.log"
-    env = {**os.environ, "DAGSTER_HOME": str(home)}
-    webserver = str(Path(sys.executable).parent / "dagster-webserver")
+    bin_dir = Path(sys.executable).parent  # dagster-webserver, and dbt for the code location
+    env = {**os.environ, "DAGSTER_HOME": str(home), "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"}
     with log.open("w") as out:
         server = subprocess.Popen(
-            [webserver, "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            [str(bin_dir / "dagster-webserver"), "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
             cwd=root,
             env=env,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            result = run_refresh(warehouse, sample_landing, instance=instance)
+        assert result.success, failures(result)
+    except BaseException:
+        server.terminate()
+        server.wait(timeout=30)
+        raise
     requested: list[str] = []
     docs = docs_server(store.root, port=0)
     threading.Thread(target=docs.serve_forever, daemon=True).start()
