@@ -40,7 +40,7 @@ def render_report(data: ReportData) -> str:
         _personas(data.profiles),
         _clv_and_churn(data.clv_by_segment, pub),
         _movement(data.transitions, pub),
-        _data_quality(data.attempts, data.quarantine),
+        _data_quality(_this_attempt_named(data.attempts, version), data.quarantine),
         _model_quality(data.model_parameters, data.backtest),
     ]
     return (
@@ -229,6 +229,16 @@ def _movement(transitions: pl.DataFrame | None, pub: dict[str, Any]) -> str:
         f"<section id='movement'><h2>{heading}</h2><p class='note'>{escape(versions)} "
         f"{count(left)} customers of the previous version are no longer present.</p>{chart}"
         f"<h3>Largest moves between segments</h3>{table}</section>"
+    )
+
+
+def _this_attempt_named(attempts: pl.DataFrame | None, version: Any) -> pl.DataFrame | None:
+    """The page written at publication sees its own attempt still running: call it what it is."""
+    if attempts is None or "status" not in attempts.columns or version is None:
+        return attempts
+    publishing = (pl.col("version") == version) & (pl.col("status") == "running")
+    return attempts.with_columns(
+        pl.when(publishing).then(pl.lit("publishing this version")).otherwise(pl.col("status")).alias("status")
     )
 
 

@@ -15,7 +15,14 @@ ROW = 24
 LABEL_WIDTH = 190
 VALUE_WIDTH = 110
 TOP = 34
+LABEL_CHARS = 30
+"""Longer labels are cut to fit left of the bars; the full label shows on hover."""
 COLOURS = {"main": "#4c78a8", "stayed": "#4c78a8", "moved_in": "#f58518", "new": "#54a24b"}
+
+
+def _label(x: float, y: float, name: str) -> str:
+    shown = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1].rstrip() + "\u2026"
+    return f'<text x="{x}" y="{y}" text-anchor="end" font-size="11"><title>{escape(name)}</title>{escape(shown)}</text>'
 
 
 def _frame(height: int, title: str, body: str) -> str:
@@ -38,8 +45,8 @@ def bar_chart(
         y = TOP + i * ROW
         length = span * max(value or 0.0, 0.0) / largest
         rows.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(str(name))}</text>'
-            f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 8}" '
+            _label(LABEL_WIDTH - 8, y + 16, str(name))
+            + f'<rect class="bar" x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 8}" '
             f'fill="{COLOURS["main"]}"/>'
             f'<text class="value" x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 16}">{escape(label(value))}</text>'
         )
@@ -62,7 +69,7 @@ def stacked_bar_chart(
     body = []
     for i, name in enumerate(labels):
         y, x = TOP + i * ROW, float(LABEL_WIDTH)
-        body.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 16}" text-anchor="end">{escape(str(name))}</text>')
+        body.append(_label(LABEL_WIDTH - 8, y + 16, str(name)))
         for (part, values), colour in zip(parts.items(), colours, strict=True):
             length = span * values[i] / largest
             body.append(

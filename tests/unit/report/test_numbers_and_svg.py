@@ -42,3 +42,10 @@ def test_stacked_bars_add_up_to_the_total_printed():
     widths = [float(w) for w in re.findall(r'class="bar"[^>]*width="([\d.]+)"', svg)]
     assert widths[0] == 16 * widths[2] and len(widths) == 3
     assert ">100<" in svg and "moved in: 15" in svg
+
+
+def test_long_labels_are_cut_and_kept_whole_on_hover():
+    name = "Electronics buyers, high interest in technology, low price sensitivity"
+    svg = bar_chart([name], [3], title="t", label=count)
+    assert f"<title>{name}</title>" in svg
+    assert ">Electronics buyers, high inte\u2026<" in svg

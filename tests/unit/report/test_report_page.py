@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 import pytest
 
-from assets.report.data import quarantine_summary, read_report_data
+from assets.report.data import ReportData, quarantine_summary, read_report_data
 from assets.report.page import render_report
 from assets.report.write import write_report
 
@@ -128,3 +128,10 @@ def test_the_report_command_writes_the_published_versions_page(tmp_path: Path, c
     assert (tmp_path / "r.html").exists() and str(tmp_path / "r.html") in capsys.readouterr().out
     assert main(["report", "--warehouse", str(tmp_path / "other.duckdb"), "--html"]) == 1
     assert "Nothing published" in capsys.readouterr().err
+
+
+def test_the_page_written_at_publication_names_its_own_running_attempt(tmp_path: Path):
+    data = read_report_data(_published(tmp_path / "v2.duckdb"))
+    attempts = pl.DataFrame({"version": [2, 1], "status": ["running", "published"], "action": ["refresh"] * 2})
+    page = render_report(ReportData(**{**data.__dict__, "attempts": attempts}))
+    assert ">publishing this version<" in page and ">published<" in page and ">running<" not in page
