@@ -285,6 +285,7 @@ def docs(args: argparse.Namespace) -> int:
     if version is not None:
         print(f"  report of version {version}:    {docs_url(store.report_file(version).relative_to(store.root), port)}")
         print(f"  Data Docs of version {version}: {docs_url(f'data_docs/v{version:06d}/index.html', port)}")
+    sys.stdout.flush()  # the addresses show at once, also through a pipe, while the server runs
     with contextlib.suppress(KeyboardInterrupt), server:
         server.serve_forever()
     return 0
