@@ -14,6 +14,7 @@ import polars as pl
 from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
 from assets.features.dbt import CUSTOMER_FEATURES
 from assets.ingest.assets import WAREHOUSE_POOL
+from assets.report.serve import docs_url
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table
@@ -39,9 +40,16 @@ def suite_check_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
             "expectations_evaluated": dg.MetadataValue.int(outcome.evaluated),
             "expectations_failed": dg.MetadataValue.int(len(outcome.failed)),
             "failed_expectations": dg.MetadataValue.json([f.as_dict() for f in outcome.failed]),
-            **({"data_docs": dg.MetadataValue.url(outcome.data_docs.as_uri())} if outcome.data_docs else {}),
+            **({"expectations": dg.MetadataValue.md(outcome.summary)} if outcome.summary else {}),
+            **(_data_docs_links(outcome.data_docs) if outcome.data_docs else {}),
         },
     )
+
+
+def _data_docs_links(page: Path) -> dict[str, dg.MetadataValue]:
+    """The page on disk, and where `segments docs` serves it (the UI cannot open `file://` links)."""
+    served = Path(page.parent.parent.name) / page.parent.name / page.name
+    return {"data_docs": dg.MetadataValue.path(str(page)), "data_docs_url": dg.MetadataValue.url(docs_url(served))}
 
 
 def _validate(

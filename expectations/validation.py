@@ -40,6 +40,8 @@ class SuiteOutcome:
     failed: list[FailedExpectation]
     rows: int
     data_docs: Path | None = None
+    summary: str = ""
+    """Every expectation and its outcome, as a Markdown table."""
 
 
 @cache
@@ -118,6 +120,8 @@ def validate_frame(suite: Any, frame: pl.DataFrame, data_docs: Path | None = Non
                 error=error,
             )
         )
+    from expectations.data_docs import result_markdown
+
     page = write_data_docs(result, data_docs / f"{suite.name}.html") if data_docs else None
     return SuiteOutcome(
         suite=suite.name,
@@ -126,6 +130,7 @@ def validate_frame(suite: Any, frame: pl.DataFrame, data_docs: Path | None = Non
         failed=failed,
         rows=frame.height,
         data_docs=page,
+        summary=result_markdown(result),
     )
 
 
@@ -134,18 +139,20 @@ def write_data_docs(result: Any, page: Path) -> Path:
 
     One static page per suite, written without a Data Docs site or stores: the ephemeral
     context keeps nothing on disk, and building a whole site would re-render every result.
+    The page works offline and names its run by the folder, the version (see `expectations/data_docs.py`).
     """
-    from great_expectations.render.renderer import ValidationResultsPageRenderer
-    from great_expectations.render.view import DefaultJinjaPageView
+    from expectations.data_docs import STATIC, render_offline, write_static
 
     page.parent.mkdir(parents=True, exist_ok=True)
-    page.write_text(DefaultJinjaPageView().render(ValidationResultsPageRenderer().render(result)), encoding="utf-8")
+    write_static(page.parent)
+    page.write_text(render_offline(result, page.parent.name), encoding="utf-8")
     pages = sorted(p for p in page.parent.glob("*.html") if p.name != "index.html")
     links = "\n".join(f'<li><a href="{html.escape(p.name)}">{html.escape(p.stem)}</a></li>' for p in pages)
     title = f"Validation results: {html.escape(page.parent.name)}"
     (page.parent / "index.html").write_text(
-        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-        f"<body><h1>{title}</h1><ul>\n{links}\n</ul></body></html>\n",
+        f"<!doctype html><html><head><meta charset='utf-8'><title>{title}</title>"
+        f"<link rel='stylesheet' href='{STATIC}/offline.css'/></head>"
+        f"<body><div class='container-fluid'><h1>{title}</h1><ul>\n{links}\n</ul></div></body></html>\n",
         encoding="utf-8",
     )
     return page

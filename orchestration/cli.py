@@ -52,6 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="segment kind to show (a column of segments.customer_segments, e.g. rfm_segment, persona, "
         "life_stage, value_tier), or 'all'",
     )
+    report.add_argument(
+        "--html",
+        nargs="?",
+        const="",
+        metavar="PATH",
+        help="write the stakeholder report, a self-contained HTML page, to PATH "
+        "(default: report.html beside the published file) instead of printing profiles",
+    )
+
+    docs = commands.add_parser("docs", help="serve the reports and Data Docs on localhost for the Dagster UI's links")
+    _add_paths(docs)
+    docs.add_argument("--port", type=int, default=None, help="port on 127.0.0.1 (default: 3070)")
 
     rollback = commands.add_parser("rollback", help="republish the version published before the current one")
     _add_paths(rollback)
@@ -211,6 +223,9 @@ def report(args: argparse.Namespace) -> int:
     """Print the published profiles, reading the published file read-only as an analyst would."""
     import duckdb
 
+    if getattr(args, "html", None) is not None:
+        return _html_report(args)
+
     from assets.publish.store import PublishedStore
 
     published = PublishedStore.beside(args.warehouse).current
@@ -274,6 +289,41 @@ def format_unknown_values(rows: list[tuple[Any, ...]]) -> str:
     for source, value, count in rows:
         lines.append(f"  {str(value).ljust(width)}  {count:>9,}  {source}")
     return "\n".join(lines) + "\n"
+
+
+def _html_report(args: argparse.Namespace) -> int:
+    from assets.report.write import write_published_report
+
+    try:
+        page = write_published_report(args.warehouse, Path(args.html) if args.html else None)
+    except FileNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Wrote the report to {page}; it opens offline in any browser.")
+    return 0
+
+
+def docs(args: argparse.Namespace) -> int:
+    """Serve the published folder's reports and Data Docs until interrupted (the checks link them here)."""
+    from assets.publish.store import PublishedStore
+    from assets.report.serve import DEFAULT_DOCS_PORT, docs_server, docs_url
+
+    store = PublishedStore.beside(args.warehouse)
+    port = args.port or DEFAULT_DOCS_PORT
+    try:
+        server = docs_server(store.root, port)
+    except OSError as exc:
+        print(f"Cannot serve on 127.0.0.1:{port}: {exc}. Pick another with --port.", file=sys.stderr)
+        return 1
+    version = store.current_version()
+    print(f"Serving the reports and Data Docs of {store.root} (Ctrl-C stops):")
+    if version is not None:
+        print(f"  report of version {version}:    {docs_url(store.report_file(version).relative_to(store.root), port)}")
+        print(f"  Data Docs of version {version}: {docs_url(f'data_docs/v{version:06d}/index.html', port)}")
+    sys.stdout.flush()  # the addresses show at once, also through a pipe, while the server runs
+    with contextlib.suppress(KeyboardInterrupt), server:
+        server.serve_forever()
+    return 0
 
 
 def rollback(args: argparse.Namespace) -> int:
@@ -351,7 +401,7 @@ def demo(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
-    return {**commands, "rollback": rollback, "status": status}[args.command](args)
+    return {**commands, "rollback": rollback, "status": status, "docs": docs}[args.command](args)
 
 
 if __name__ == "__main__":

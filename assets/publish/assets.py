@@ -19,6 +19,7 @@ from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETE
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
+from assets.publish.evidence import published_evidence
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
 from assets.publish.history_files import (
@@ -35,6 +36,9 @@ from assets.publish.log import Attempt, next_version, record
 from assets.publish.mirror import mirror_published
 from assets.publish.store import PUBLICATION_TABLE, PublishedStore, write_version
 from assets.publish.tidy import published_versions, share_data_docs, tidy
+from assets.report.data import quarantine_summary
+from assets.report.serve import docs_url
+from assets.report.write import write_report
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table, table_ref
@@ -141,6 +145,7 @@ def _publish(
         in_history = (published_versions(store) & history_versions(store)) | {version}
         counts = _write_version(con, store, publication, version, published_at, current, previous, in_history)
         mirror_published(con, store.version_file(version), store.log_file)
+        write_report(store.version_file(version), store.report_file(version), quarantine_summary(con))
     exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
     share_data_docs(store, version)
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
@@ -232,8 +237,10 @@ def _results(
     store: PublishedStore, version: int, previous: int | None, counts: dict[str, int], exported: dict[str, int]
 ):
     tables = [*PUBLISHED_TABLES, *DERIVED_TABLES]
+    evidence = published_evidence(store.version_file(version), tables)
     for table in tables:
         metadata: dict[str, dg.RawMetadataValue] = {
+            **evidence.get(table, {}),
             "dagster/row_count": dg.MetadataValue.int(counts[table]),
             "dagster/table_name": f"{PUBLISHED_SCHEMA}.{table}",
             "published_version": dg.MetadataValue.int(version),
@@ -243,4 +250,6 @@ def _results(
         if table == "customer_segments":
             metadata["audience_exports"] = dg.MetadataValue.json(exported)
             metadata["exports_folder"] = dg.MetadataValue.path(str(store.exports_dir / f"v{version:06d}"))
+            metadata["report"] = dg.MetadataValue.path(str(store.report_file(version)))
+            metadata["report_url"] = dg.MetadataValue.url(docs_url(store.report_file(version).relative_to(store.root)))
         yield dg.MaterializeResult(asset_key=published_key(table), metadata=metadata)

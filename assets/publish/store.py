@@ -79,6 +79,14 @@ class PublishedStore:
     def data_docs_dir(self) -> Path:
         return self.root / "data_docs"
 
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    def report_file(self, version: int) -> Path:
+        """The stakeholder report of a version (see `assets/report/`)."""
+        return self.reports_dir / f"segments-v{version:06d}.html"
+
     def version_file(self, version: int) -> Path:
         return self.versions_dir / f"segments-v{version:06d}.duckdb"
 
@@ -125,7 +133,7 @@ class PublishedStore:
         _fsync_dir(self.root)
 
     def prune(self, keep: int) -> list[int]:
-        """Delete all but the newest ``keep`` versions with their exports and Data Docs.
+        """Delete all but the newest ``keep`` versions with their exports, reports and Data Docs.
 
         Never the current version, nor the one it replaced: that is where a rollback goes, and after
         a rollback it can be older than every version kept by number.
@@ -135,6 +143,7 @@ class PublishedStore:
         doomed = [v for v in versions[: max(len(versions) - keep, 0)] if v not in spared]
         for version in doomed:
             self.version_file(version).unlink(missing_ok=True)
+            self.report_file(version).unlink(missing_ok=True)
             for folder in (self.exports_dir, self.data_docs_dir):
                 shutil.rmtree(folder / f"v{version:06d}", ignore_errors=True)
         return doomed

@@ -1,0 +1,1 @@
+"""The stakeholder report: one self-contained HTML page per published version (no Dagster imports)."""
