@@ -11,6 +11,7 @@ import dagster as dg
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
+from assets.ingest.validation import NOT_PURCHASE_REASON
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
@@ -112,8 +113,8 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
         asset=raw_key(feed),
         name=f"raw_{feed.name}_quarantine_share_is_small",
         description=(
-            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates not "
-            "counted); more means a broken export."
+            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates and "
+            "rows that are no purchase, such as lost deals, not counted); more means a broken export."
         ),
         blocking=True,
         pool=WAREHOUSE_POOL,
@@ -126,10 +127,19 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                 "from raw.load_manifest where feed = ? and status = 'loaded'",
                 [feed.name],
             ).fetchone()
+            # open and lost deals are accounted for, not broken: out of both counts
+            not_purchases = con.execute(
+                "select count(*) from raw.quarantined_rows as q join raw.load_manifest as m "
+                "on m.feed = q.feed and m.source_file = q.source_file and m.status = 'loaded' "
+                "where q.feed = ? and starts_with(q.reason, ?)",
+                [feed.name, NOT_PURCHASE_REASON],
+            ).fetchone()[0]
+            read, quarantined = read - not_purchases, quarantined - not_purchases
             samples = con.execute(
                 "select source_file, source_row, reason from raw.quarantined_rows where feed = ? "
-                "and not starts_with(reason, ?) order by source_file, source_row limit 10",
-                [feed.name, DUPLICATE_REASON],
+                "and not starts_with(reason, ?) and not starts_with(reason, ?) order by source_file, source_row "
+                "limit 10",
+                [feed.name, DUPLICATE_REASON, NOT_PURCHASE_REASON],
             ).fetchall()
         share = quarantined / read if read else 0.0
         return dg.AssetCheckResult(

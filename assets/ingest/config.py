@@ -25,7 +25,8 @@ from assets.ingest.config_values import (
     string_list,
     text,
 )
-from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.feeds import FEEDS, LAYOUT_FEEDS, Feed
+from assets.ingest.grain import CUSTOMER_GRAINS, check_grain, grain_required
 from assets.ingest.validation import field_problem
 
 Format = Literal["csv", "whitespace", "parquet", "jsonl"]
@@ -47,9 +48,10 @@ SOURCE_KEYS = (
     "date_formats",
     "required",
     "return_statuses",
+    "purchase_statuses",
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh")
+TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain")
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -82,6 +84,9 @@ class FeedSource:
     """Fields this source must carry on every row, beyond the feed's own required fields."""
     return_statuses: tuple[str, ...] = DEFAULT_RETURN_STATUSES
     """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
+    purchase_statuses: tuple[str, ...] = ()
+    """When set, the `status` values (case-insensitive) of purchases; rows of other statuses (open or lost
+    deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -100,6 +105,7 @@ class FeedSource:
             "date_formats": self.date_formats,
             "required": self.required,
             "return_statuses": self.return_statuses,
+            "purchase_statuses": self.purchase_statuses,
         }
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -117,6 +123,8 @@ class PipelineConfig:
     sources: tuple[FeedSource, ...]
     refresh: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    customer_grain: str = "customer"
+    """`customer`, or `account`: the account is the customer of segments, CLV and profiles."""
 
     def source(self, feed_name: str) -> FeedSource | None:
         return next((s for s in self.sources if s.feed.name == feed_name), None)
@@ -124,7 +132,7 @@ class PipelineConfig:
 
 def default_config(landing: Path) -> PipelineConfig:
     """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
-    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in FEEDS))
+    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in LAYOUT_FEEDS))
 
 
 def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
@@ -142,11 +150,15 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     if not isinstance(feeds, dict) or not feeds:
         raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
     known = {feed.name: feed for feed in FEEDS}
+    grain = document.get("customer_grain", "customer")
+    if grain not in CUSTOMER_GRAINS:
+        raise FeedConfigError(f"{path}: customer_grain: must be one of {', '.join(CUSTOMER_GRAINS)}, got {grain!r}")
     sources = []
     for name, settings in feeds.items():
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
-        sources.append(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"))
+        sources.append(grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain))
+    check_grain(sources, grain, str(path))
     if "purchases" not in feeds:
         raise FeedConfigError(f"{path}: feeds.purchases is required: the pipeline needs purchases")
     refresh = document.get("refresh") or {}
@@ -154,7 +166,7 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
     check_refresh(refresh, f"{path}: refresh")
-    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve())
+    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), customer_grain=grain)
 
 
 def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
@@ -224,8 +236,12 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     return_statuses = tuple(
         v.lower() for v in string_list(settings, "return_statuses", where) or DEFAULT_RETURN_STATUSES
     )
-    if "return_statuses" in settings and "status" not in fields:
-        raise FeedConfigError(f"{where}.return_statuses: only the purchases feed has a status field")
+    for key in ("return_statuses", "purchase_statuses"):
+        if key in settings and "status" not in fields:
+            raise FeedConfigError(f"{where}.{key}: only the purchases feed has a status field")
+    purchase_statuses = tuple(v.lower() for v in string_list(settings, "purchase_statuses", where) or ())
+    if purchase_statuses and "status" not in mapped | set(constants):
+        raise FeedConfigError(f"{where}.purchase_statuses: map the status field to the column holding it")
     timestamp_formats = string_list(settings, "timestamp_formats", where) or DEFAULT_TIMESTAMP_FORMATS
     date_formats = string_list(settings, "date_formats", where) or DEFAULT_DATE_FORMATS
     for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
@@ -249,6 +265,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         date_formats=date_formats,
         required=required,
         return_statuses=return_statuses,
+        purchase_statuses=purchase_statuses,
     )
     _check_constants(source, where)
     return source

@@ -15,7 +15,7 @@ import polars as pl
 from assets.ingest.config import FeedSource
 from assets.ingest.pii import keyed_hash
 from assets.ingest.reading import LINE, SHAPE_PROBLEM, FeedFileError, read_table
-from assets.ingest.validation import field_problem, typed_value
+from assets.ingest.validation import field_problem, not_purchase_reason, typed_value
 
 __all__ = ["FeedFileError", "ParsedFile", "parse_feed_file", "read_raw_text"]
 LIKELY_DELIMITERS = (";", "\t", "|", ",")
@@ -166,6 +166,10 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
         .replace("", None)
         .alias("_reason")
     )
+    not_purchase = not_purchase_reason(source)
+    if not_purchase is not None:
+        # an open or lost deal is no purchase: that is its one reason, whatever else it lacks
+        checked = checked.with_columns(pl.coalesce(not_purchase, pl.col("_reason")).alias("_reason"))
     good = checked.filter(pl.col("_reason").is_null())
     bad = checked.filter(pl.col("_reason").is_not_null())
     loaded = good.select(
