@@ -22,9 +22,10 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--landing",
         type=Path,
-        default=Path(DEFAULT_LANDING),
+        default=None,
         metavar="DIR",
-        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING})",
+        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING}); "
+        "with --config, the folder the configuration's feed folders are relative to",
     )
 
 
@@ -81,7 +82,8 @@ def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="feeds configuration (YAML: formats, column mappings, refresh settings); its folders replace --landing",
+        help="feeds configuration (YAML: formats, column mappings, refresh settings); its feed folders are "
+        "relative to --landing when given, else to its own `landing` key",
     )
     parser.add_argument("--as-of", help="compute features as of this date (default: day of the latest purchase)")
     parser.add_argument("--calibration-end", help="fit CLV models on purchases up to this date (default: --as-of)")
@@ -173,6 +175,7 @@ def refresh(args: argparse.Namespace) -> int:
                 run_config,
                 config_file=args.config,
                 wait=args.wait,
+                landing_overrides_config=bool(args.config) and args.landing_given,
                 publication={k: v for k, v in publication.items() if v is not None},
             )
     except RefreshLocked as exc:
@@ -315,6 +318,9 @@ def demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # with --config, an explicit --landing is where the configuration's feed folders are
+    args.landing_given = args.landing is not None
+    args.landing = args.landing if args.landing is not None else Path(DEFAULT_LANDING)
     commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
     return {**commands, "rollback": rollback, "status": status}[args.command](args)
 
