@@ -11,6 +11,7 @@ import dagster as dg
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
+from assets.ingest.reshaping import unmapped_values
 from assets.ingest.validation import NOT_PURCHASE_REASON
 from orchestration.resources import Landing, Warehouse
 
@@ -50,6 +51,9 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 context.log.info(f"{feed.name}: contact details pseudonymised with the key from the {key_source}")
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
+            unmapped = unmapped_values(con, source)
+        for name, values in unmapped.items():
+            context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
         for failed in load.failed:
             context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
         if load.total("rows_quarantined"):
@@ -66,6 +70,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
                 "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
+                "unmapped_values": dg.MetadataValue.json(unmapped),
             }
         )
 

@@ -27,6 +27,8 @@ from assets.ingest.config_values import (
 )
 from assets.ingest.feeds import FEEDS, LAYOUT_FEEDS, Feed
 from assets.ingest.grain import CUSTOMER_GRAINS, check_grain, grain_required
+from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
+from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
 
 Format = Literal["csv", "whitespace", "parquet", "jsonl"]
@@ -49,9 +51,10 @@ SOURCE_KEYS = (
     "required",
     "return_statuses",
     "purchase_statuses",
+    *MAPPING_KEYS,
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain")
+TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain", *LOOKUP_KEYS)
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -76,7 +79,8 @@ class FeedSource:
     quote: str | None = '"'
     encoding: str = "utf-8"
     header: bool = True
-    columns: dict[str, str | int] = field(default_factory=dict)
+    columns: dict[str, str | int | tuple[str, ...]] = field(default_factory=dict)
+    """Field -> header name, 1-based position, or alternative header names (the first the file has wins)."""
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_formats: tuple[str, ...] = DEFAULT_TIMESTAMP_FORMATS
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
@@ -87,6 +91,8 @@ class FeedSource:
     purchase_statuses: tuple[str, ...] = ()
     """When set, the `status` values (case-insensitive) of purchases; rows of other statuses (open or lost
     deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
+    mapping: FeedMapping = field(default_factory=FeedMapping)
+    """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -106,11 +112,12 @@ class FeedSource:
             "required": self.required,
             "return_statuses": self.return_statuses,
             "purchase_statuses": self.purchase_statuses,
+            **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
-    def source_column(self, field_name: str) -> str | int | None:
-        """The file's column for a field: a header name, a 1-based position, or None if unmapped."""
+    def source_column(self, field_name: str) -> str | int | tuple[str, ...] | None:
+        """The file's column for a field: a header name, a 1-based position, alternative names, or None."""
         if self.columns:
             return self.columns.get(field_name)
         return field_name if self.header else None
@@ -125,6 +132,8 @@ class PipelineConfig:
     path: Path | None = None
     customer_grain: str = "customer"
     """`customer`, or `account`: the account is the customer of segments, CLV and profiles."""
+    lookups: Lookups = field(default_factory=Lookups)
+    """Reporting currency, currency rates, vocabularies and survey codebook (`assets/ingest/lookups.py`)."""
 
     def source(self, feed_name: str) -> FeedSource | None:
         return next((s for s in self.sources if s.feed.name == feed_name), None)
@@ -166,7 +175,10 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
     check_refresh(refresh, f"{path}: refresh")
-    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), customer_grain=grain)
+    lookups = read_lookups(document, base, str(path))
+    return PipelineConfig(
+        sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), lookups=lookups, customer_grain=grain
+    )
 
 
 def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
@@ -196,11 +208,8 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
                     f"{where}.{kind}.{name}: unknown field of the {feed.name} feed; "
                     f"valid fields are {', '.join(fields)}"
                 )
+    columns = {name: column_choice(column, f"{where}.columns.{name}") for name, column in columns.items()}
     for name, column in columns.items():
-        if isinstance(column, bool) or not isinstance(column, (str, int)):
-            raise FeedConfigError(
-                f"{where}.columns.{name}: must be the file's column name or its 1-based position, got {column!r}"
-            )
         if isinstance(column, int) and column < 1:
             raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
         if isinstance(column, int) and fmt not in ("whitespace", "csv"):
@@ -213,7 +222,8 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
             raise FeedConfigError(
                 f"{where}.columns: files without a header need positions (1, 2, ...) for every mapped field"
             )
-    mapped = set(columns) if (columns or not header) else set(fields)
+    feed_map = feed_mapping(settings, feed, columns, where)
+    mapped = (set(columns) if (columns or not header) else set(fields)) | feed_map.fields
     missing = [
         f.name for f in feed.fields if f.required and f.name not in mapped | set(constants) | set(feed.derivable)
     ]
@@ -266,6 +276,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         required=required,
         return_statuses=return_statuses,
         purchase_statuses=purchase_statuses,
+        mapping=feed_map,
     )
     _check_constants(source, where)
     return source

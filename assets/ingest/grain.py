@@ -42,7 +42,7 @@ def check_grain(sources: list[FeedSource], grain: str, where: str) -> None:
 
 def carries(source: FeedSource, field_name: str) -> bool:
     """Whether the source fills a field from its file (a column, a derived expression) or a constant."""
-    if field_name in source.constants or field_name in getattr(source, "derive", {}):
+    if field_name in source.constants or field_name in source.mapping.fields:
         return True
     if source.columns:
         return field_name in source.columns

@@ -323,35 +323,34 @@ def split_duplicates(
     """
     columns = [name for name, _ in feed.stored_columns]
     first_line = pl.col("_source_row").min().over(columns)
-    marked = loaded.with_columns(
+    # rows are told apart by position: an unpivoted line gives several rows with the same line number
+    marked = loaded.with_row_index("_row").with_columns(
         pl.when(first_line != pl.col("_source_row"))
         .then(pl.lit(DUPLICATE_REASON) + pl.col("_source_file") + pl.lit(" line ") + first_line.cast(pl.String))
         .alias("_duplicate_of")
     )
-    con.register(
-        "_candidates", marked.filter(pl.col("_duplicate_of").is_null()).select(*columns, "_source_row").to_arrow()
-    )
+    con.register("_candidates", marked.filter(pl.col("_duplicate_of").is_null()).select(*columns, "_row").to_arrow())
     try:
         matches = " and ".join(f"c.{c} is not distinct from e.{c}" for c in columns)
         earlier = con.execute(
             f"""
-            select c._source_row, min(e._source_file || ' line ' || e._source_row)
+            select c._row, min(e._source_file || ' line ' || e._source_row)
             from _candidates as c join {table_ref("raw", feed.name)} as e on {matches}
-            group by c._source_row
+            group by c._row
             """
         ).fetchall()
     finally:
         con.unregister("_candidates")
     if earlier:
         other = pl.DataFrame(
-            {"_source_row": [row for row, _ in earlier], "_other": [DUPLICATE_REASON + where for _, where in earlier]},
-            schema={"_source_row": pl.Int64, "_other": pl.String},
+            {"_row": [row for row, _ in earlier], "_other": [DUPLICATE_REASON + where for _, where in earlier]},
+            schema={"_row": pl.UInt32, "_other": pl.String},
         )
-        marked = marked.join(other, on="_source_row", how="left", maintain_order="left").with_columns(
+        marked = marked.join(other, on="_row", how="left", maintain_order="left").with_columns(
             pl.coalesce("_duplicate_of", "_other").alias("_duplicate_of")
         )
         marked = marked.drop("_other")
-    keep = marked.filter(pl.col("_duplicate_of").is_null()).drop("_duplicate_of")
+    keep = marked.filter(pl.col("_duplicate_of").is_null()).drop("_duplicate_of", "_row")
     duplicates = marked.filter(pl.col("_duplicate_of").is_not_null()).select(
         pl.lit(feed.name).alias("feed"),
         pl.col("_source_file").alias("source_file"),
@@ -373,12 +372,14 @@ def restore_orphaned_duplicates(con: duckdb.DuckDBPyConnection, feed: Feed, dele
     orphans = _orphaned_duplicates(con, feed, deleted)
     if orphans.is_empty():
         return
-    con.register("_orphans", orphans.select("source_file", "source_row").to_arrow())
+    con.register("_orphans", orphans.select("source_file", "source_row", "raw_record").to_arrow())
     try:
+        # the record too: an unpivoted line's rows share its line number
         con.execute(
-            "delete from raw.quarantined_rows as q where feed = ? and exists "
-            "(select 1 from _orphans as o where o.source_file = q.source_file and o.source_row = q.source_row)",
-            [feed.name],
+            "delete from raw.quarantined_rows as q where feed = ? and starts_with(q.reason, ?) and exists "
+            "(select 1 from _orphans as o where o.source_file = q.source_file and o.source_row = q.source_row "
+            "and o.raw_record = q.raw_record)",
+            [feed.name, DUPLICATE_REASON],
         )
     finally:
         con.unregister("_orphans")
