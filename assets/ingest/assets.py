@@ -56,6 +56,10 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
             context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
         for failed in load.failed:
             context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+        for path in load.unsettled:
+            context.log.warning(
+                f"{feed.name}: {path} is still being written (changed within settle_seconds); not loaded yet"
+            )
         if load.total("rows_quarantined"):
             context.log.warning(f"{feed.name}: {load.total('rows_quarantined')} row(s) quarantined in this load")
         return dg.MaterializeResult(
@@ -66,6 +70,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
                 "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
                 "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "files_unsettled": dg.MetadataValue.json(load.unsettled),
                 "rows_read": dg.MetadataValue.int(load.total("rows_read")),
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),

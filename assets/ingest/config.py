@@ -6,6 +6,7 @@ completely before any data is read; an error names the key and what would be val
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -31,9 +32,10 @@ from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
 from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
 
-Format = Literal["csv", "whitespace", "parquet", "jsonl"]
-FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl")
-ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "latin-1", "cp1252")
+Format = Literal["csv", "whitespace", "parquet", "jsonl", "xlsx"]
+FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl", "xlsx")
+DEFAULT_SETTLE_SECONDS = 2.0
+"""A configured feed loads a file only once its size and modification time have been still this long."""
 DEFAULT_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f")
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d",)
 SOURCE_KEYS = (
@@ -52,6 +54,8 @@ SOURCE_KEYS = (
     "return_statuses",
     "purchase_statuses",
     *MAPPING_KEYS,
+    "sheet",
+    "settle_seconds",
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
 TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain", *LOOKUP_KEYS)
@@ -93,6 +97,11 @@ class FeedSource:
     deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
     mapping: FeedMapping = field(default_factory=FeedMapping)
     """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
+    sheet: str | None = None
+    """The `.xlsx` sheet to read; None for the first."""
+    settle_seconds: float = 0.0
+    """How long a file's size and modification time must be still before it loads (0 here: sources built
+    in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -111,9 +120,12 @@ class FeedSource:
             "date_formats": self.date_formats,
             "required": self.required,
             "return_statuses": self.return_statuses,
-            "purchase_statuses": self.purchase_statuses,
             **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
+        if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
+            settings["sheet"] = self.sheet
+        if self.purchase_statuses:  # likewise
+            settings["purchase_statuses"] = self.purchase_statuses
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
     def source_column(self, field_name: str) -> str | int | tuple[str, ...] | None:
@@ -141,7 +153,12 @@ class PipelineConfig:
 
 def default_config(landing: Path) -> PipelineConfig:
     """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
-    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in LAYOUT_FEEDS))
+    return PipelineConfig(
+        sources=tuple(
+            FeedSource(feed=feed, folder=landing / feed.name, settle_seconds=DEFAULT_SETTLE_SECONDS)
+            for feed in LAYOUT_FEEDS
+        )
+    )
 
 
 def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
@@ -194,9 +211,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     fmt = settings.get("format", "csv")
     if fmt not in FORMATS:
         raise FeedConfigError(f"{where}.format: '{fmt}' is not a format; valid formats are {', '.join(FORMATS)}")
-    encoding = str(settings.get("encoding", "utf-8")).lower()
-    if encoding not in ENCODINGS:
-        raise FeedConfigError(f"{where}.encoding: '{encoding}' is not supported; use one of {', '.join(ENCODINGS)}")
+    encoding = _encoding(settings, where)
     header = boolean(settings, "header", where, fmt != "whitespace")  # parquet and JSON lines name their columns
     columns = mapping(settings, "columns", where)
     constants = {str(k): str(v) for k, v in mapping(settings, "constants", where).items()}
@@ -212,11 +227,11 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     for name, column in columns.items():
         if isinstance(column, int) and column < 1:
             raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
-        if isinstance(column, int) and fmt not in ("whitespace", "csv"):
-            raise FeedConfigError(f"{where}.columns.{name}: positions only work for csv and whitespace files")
+        if isinstance(column, int) and fmt not in ("whitespace", "csv", "xlsx"):
+            raise FeedConfigError(f"{where}.columns.{name}: positions only work for csv, whitespace and xlsx files")
         if isinstance(column, int) and header:
             raise FeedConfigError(f"{where}.columns.{name}: use column names when the file has a header")
-    if not header and fmt in ("csv", "whitespace"):
+    if not header and fmt in ("csv", "whitespace", "xlsx"):
         unnamed = [name for name, column in columns.items() if not isinstance(column, int)]
         if unnamed or not columns:
             raise FeedConfigError(
@@ -259,7 +274,9 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
             _check_format(str(fmt_string), f"{where}.{kind}")
     delimiter = single_character(settings, "delimiter", where, ",") or ","
     folder = root / text(settings, "folder", where, feed.name)
-    default_glob = {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl"}.get(fmt, "*")
+    default_glob = {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl", "xlsx": "*.xlsx"}.get(fmt, "*")
+    if "sheet" in settings and fmt != "xlsx":
+        raise FeedConfigError(f"{where}.sheet: only xlsx workbooks have sheets (this feed's format is {fmt})")
     source = FeedSource(
         feed=feed,
         folder=folder,
@@ -277,9 +294,35 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         return_statuses=return_statuses,
         purchase_statuses=purchase_statuses,
         mapping=feed_map,
+        sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
+        settle_seconds=_settle_seconds(settings, where),
     )
     _check_constants(source, where)
     return source
+
+
+def _encoding(settings: dict[str, Any], where: str) -> str:
+    """Any text encoding Python knows, by any of its names (`mac_roman`, `cp1252`, `latin-1`, `utf-16`, ...)."""
+    encoding = str(settings.get("encoding", "utf-8")).strip().lower()
+    try:
+        b"a".decode(encoding)  # also refuses codecs that are not text encodings, such as base64
+    except UnicodeDecodeError:
+        pass  # a text encoding, for which one byte is too short (utf-16)
+    except LookupError as exc:
+        raise FeedConfigError(
+            f"{where}.encoding: '{encoding}' is not a text encoding Python knows; e.g. utf-8, cp1252, latin-1, "
+            "mac_roman, utf-16 (a file starting with a byte order mark is read in the mark's encoding anyway)"
+        ) from exc
+    return "utf-8" if codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig" else encoding
+
+
+def _settle_seconds(settings: dict[str, Any], where: str) -> float:
+    value = settings.get("settle_seconds", DEFAULT_SETTLE_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise FeedConfigError(
+            f"{where}.settle_seconds: must be a number of seconds from 0 to 3600 (0 loads files at once), got {value!r}"
+        )
+    return float(value)
 
 
 def _check_constants(source: FeedSource, where: str) -> None:
