@@ -8,6 +8,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.ingest.currency import missing_rates, reporting_currency, write_rates
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
@@ -39,8 +40,12 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _raw_feed(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
-        source = landing.pipeline_config().source(feed.name)
+        config = landing.pipeline_config()
+        source = config.source(feed.name)
         with warehouse.connect() as con:
+            if feed.name == "purchases":
+                # this refresh's rates, whatever the files: a changed rates file converts every line anew
+                write_rates(con, config.lookups)
             if source is None:
                 create_empty_feed(con, feed)
                 context.log.info(f"The {feed.name} feed is not configured: raw.{feed.name} is left empty.")
@@ -186,7 +191,35 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
         )
 
-    return [_conserved, _quarantine_small, _all_loaded]
+    checks = [_conserved, _quarantine_small, _all_loaded]
+    return [*checks, _currencies_have_rates()] if feed.name == "purchases" else checks
+
+
+def _currencies_have_rates() -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", "purchases"]),
+        name="raw_purchases_currencies_have_rates",
+        description=(
+            "Every purchase line's currency converts to the reporting currency on its date: the reporting "
+            "currency itself, or a rate in the configured currency_rates file. Amounts are never summed across "
+            "currencies unconverted."
+        ),
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _rated(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            reporting = reporting_currency(con)
+            missing = missing_rates(con)
+        return dg.AssetCheckResult(
+            passed=not missing,
+            metadata={
+                "reporting_currency": dg.MetadataValue.text(reporting or ""),
+                "problems": dg.MetadataValue.json([m.message(reporting or "") for m in missing]),
+            },
+        )
+
+    return _rated
 
 
 raw_assets = [build_raw_asset(feed) for feed in FEEDS]
