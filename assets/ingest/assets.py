@@ -8,6 +8,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.ingest.config import DEFAULT_MAX_QUARANTINE_SHARE
 from assets.ingest.currency import missing_rates, reporting_currency, write_rates
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
@@ -18,7 +19,7 @@ from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNER = "team:data-platform"
-MAX_QUARANTINE_SHARE = 0.05
+MAX_QUARANTINE_SHARE = DEFAULT_MAX_QUARANTINE_SHARE
 
 
 def raw_key(feed: Feed) -> dg.AssetKey:
@@ -128,13 +129,16 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
         asset=raw_key(feed),
         name=f"raw_{feed.name}_quarantine_share_is_small",
         description=(
-            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates and "
-            "rows that are no purchase, such as lost deals, not counted); more means a broken export."
+            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows (or the feed's `max_quarantine_share`) are quarantined "
+            "for a broken rule (duplicates and rows that are no purchase, such as lost deals, not counted); more "
+            "means a broken export."
         ),
         blocking=True,
         pool=WAREHOUSE_POOL,
     )
-    def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _quarantine_small(warehouse: Warehouse, landing: Landing) -> dg.AssetCheckResult:
+        source = landing.pipeline_config().source(feed.name)
+        limit = source.max_quarantine_share if source is not None else MAX_QUARANTINE_SHARE
         with warehouse.connect(read_only=True) as con:
             read, quarantined = con.execute(
                 "select coalesce(sum(rows_read - rows_duplicate), 0), "
@@ -158,11 +162,12 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             ).fetchall()
         share = quarantined / read if read else 0.0
         return dg.AssetCheckResult(
-            passed=share <= MAX_QUARANTINE_SHARE,
+            passed=share <= limit,
             metadata={
                 "rows_read": dg.MetadataValue.int(int(read)),
                 "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
                 "quarantine_share": dg.MetadataValue.float(share),
+                "max_quarantine_share": dg.MetadataValue.float(limit),
                 "sample_quarantined_rows": dg.MetadataValue.json(
                     [{"file": f, "row": r, "reason": why} for f, r, why in samples]
                 ),

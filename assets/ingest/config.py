@@ -56,7 +56,9 @@ SOURCE_KEYS = (
     *MAPPING_KEYS,
     "sheet",
     "settle_seconds",
+    "max_quarantine_share",
 )
+DEFAULT_MAX_QUARANTINE_SHARE = 0.05
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
 TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain", *LOOKUP_KEYS)
 REFRESH_KEYS = (
@@ -99,6 +101,9 @@ class FeedSource:
     """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
     sheet: str | None = None
     """The `.xlsx` sheet to read; None for the first."""
+    max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
+    """The share of broken rows (duplicates and lines that are no purchase aside) above which the feed's load
+    check blocks the refresh; raise it for an export known to carry rows the pipeline must refuse."""
     settle_seconds: float = 0.0
     """How long a file's size and modification time must be still before it loads (0 here: sources built
     in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
@@ -296,6 +301,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         mapping=feed_map,
         sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
         settle_seconds=_settle_seconds(settings, where),
+        max_quarantine_share=_max_quarantine_share(settings, where),
     )
     _check_constants(source, where)
     return source
@@ -314,6 +320,15 @@ def _encoding(settings: dict[str, Any], where: str) -> str:
             "mac_roman, utf-16 (a file starting with a byte order mark is read in the mark's encoding anyway)"
         ) from exc
     return "utf-8" if codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig" else encoding
+
+
+def _max_quarantine_share(settings: dict[str, Any], where: str) -> float:
+    value = settings.get("max_quarantine_share", DEFAULT_MAX_QUARANTINE_SHARE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise FeedConfigError(
+            f"{where}.max_quarantine_share: must be a share from 0 to 1 (e.g. 0.3 for 30 % of the rows), got {value!r}"
+        )
+    return float(value)
 
 
 def _settle_seconds(settings: dict[str, Any], where: str) -> float:
