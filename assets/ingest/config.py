@@ -190,8 +190,10 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
         sources.append(grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain))
     check_grain(sources, grain, str(path))
-    if "purchases" not in feeds:
-        raise FeedConfigError(f"{path}: feeds.purchases is required: the pipeline needs purchases")
+    if "purchases" not in feeds and "customers" not in feeds:
+        raise FeedConfigError(
+            f"{path}: feeds.purchases is required: the pipeline needs purchases, or a customer table (feeds.customers)"
+        )
     refresh = document.get("refresh") or {}
     if not isinstance(refresh, dict):
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
