@@ -27,7 +27,7 @@ from assets.ingest.config_values import (
     text,
 )
 from assets.ingest.feeds import FEEDS, LAYOUT_FEEDS, Feed
-from assets.ingest.grain import CUSTOMER_GRAINS, check_grain, grain_required
+from assets.ingest.grain import CUSTOMER_GRAINS, check_customer_table, check_grain, grain_required
 from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
 from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
@@ -190,6 +190,7 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
         sources.append(grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain))
     check_grain(sources, grain, str(path))
+    check_customer_table(sources, str(path))
     if "purchases" not in feeds and "customers" not in feeds:
         raise FeedConfigError(
             f"{path}: feeds.purchases is required: the pipeline needs purchases, or a customer table (feeds.customers)"

@@ -47,3 +47,25 @@ def carries(source: FeedSource, field_name: str) -> bool:
     if source.columns:
         return field_name in source.columns
     return source.header
+
+
+HISTORY_AMOUNTS = ("purchase_count", "total_spend")
+HISTORY_TIMES = ("first_purchase_at", "last_purchase_at", "tenure_days", "days_since_last_purchase")
+
+
+def check_customer_table(sources: list[FeedSource], where: str) -> None:
+    """A customer table's purchases need a place in time: counts or spend without any date cannot make RFM or CLV."""
+    for source in sources:
+        if source.feed.name != "customers":
+            continue
+        amounts = [name for name in HISTORY_AMOUNTS if carries_mapped(source, name)]
+        if amounts and not any(carries_mapped(source, name) for name in HISTORY_TIMES):
+            raise FeedConfigError(
+                f"{where}: feeds.customers.columns: {' and '.join(amounts)} without a date cannot be placed in time; "
+                f"map one of {', '.join(HISTORY_TIMES)} too (or leave the history out)"
+            )
+
+
+def carries_mapped(source: FeedSource, field_name: str) -> bool:
+    """Whether the source maps a field explicitly (a column, a derived expression or a constant)."""
+    return field_name in source.columns or field_name in source.constants or field_name in source.mapping.fields

@@ -82,7 +82,8 @@ def test_online_retail_reads_both_header_spellings_in_pounds_and_loads_the_overl
     assert online_retail.scalar("select count(*) from raw.purchases where order_id = '536365'") == 2
     assert (
         online_retail.scalar(
-            "select count(*) from raw.quarantined_rows where starts_with(reason, 'duplicate of ') and raw_record like ?",
+            "select count(*) from raw.quarantined_rows "
+            "where starts_with(reason, 'duplicate of ') and raw_record like ?",
             ['%"order_id":"536365"%'],
         )
         == 2

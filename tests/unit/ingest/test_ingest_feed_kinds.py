@@ -53,6 +53,11 @@ BAD_CONFIGS = {
         "feeds:\n  purchases: {}\n  accounts:\n    columns: {account_id: a, sector: s}\n",
         "feeds.accounts.columns.sector: unknown field of the accounts feed; valid fields are account_id, account_name",
     ),
+    "a customer table's purchases without a date": (
+        "feeds:\n  customers:\n    columns: {customer_id: ID, purchase_count: Orders, total_spend: Spend}\n",
+        "feeds.customers.columns: purchase_count and total_spend without a date cannot be placed in time; map one "
+        "of first_purchase_at, last_purchase_at, tenure_days, days_since_last_purchase",
+    ),
     "a customer table without its customer id": (
         "feeds:\n  purchases: {}\n  customers:\n    columns: {age: Age}\n",
         "feeds.customers.columns: required field(s) customer_id are neither mapped",
