@@ -50,6 +50,8 @@ SOURCE_KEYS = (
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
 TOP_KEYS = ("landing", "feeds", "refresh")
+CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
+"""Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -123,8 +125,14 @@ class PipelineConfig:
 
 
 def default_config(landing: Path) -> PipelineConfig:
-    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
-    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in FEEDS))
+    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers.
+
+    Every feed is optional: a feed without its folder is left out (an empty table), as a feed left
+    out of a configuration file is. With no feed folder at all every feed is listed, so the load
+    fails naming the folders it looked for.
+    """
+    present = [feed for feed in FEEDS if (landing / feed.name).is_dir()]
+    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in present or FEEDS))
 
 
 def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
@@ -147,8 +155,11 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
         sources.append(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"))
-    if "purchases" not in feeds:
-        raise FeedConfigError(f"{path}: feeds.purchases is required: the pipeline needs purchases")
+    if not set(feeds) & set(CUSTOMER_SOURCES):
+        raise FeedConfigError(
+            f"{path}: feeds: list at least one source of customers ({', '.join(CUSTOMER_SOURCES)}); "
+            "every feed is optional, but without any of these there are no customers to segment"
+        )
     refresh = document.get("refresh") or {}
     if not isinstance(refresh, dict):
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
