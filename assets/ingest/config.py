@@ -61,6 +61,8 @@ SOURCE_KEYS = (
 DEFAULT_MAX_QUARANTINE_SHARE = 0.05
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
 TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain", *LOOKUP_KEYS)
+CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
+"""Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -157,11 +159,17 @@ class PipelineConfig:
 
 
 def default_config(landing: Path) -> PipelineConfig:
-    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
+    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers.
+
+    Every feed is optional: a feed without its folder is left out (an empty table), as a feed left
+    out of a configuration file is. With no feed folder at all the generator's feeds are listed, so
+    the load fails naming the folders it looked for.
+    """
+    present = [feed for feed in FEEDS if (landing / feed.name).is_dir()]
     return PipelineConfig(
         sources=tuple(
             FeedSource(feed=feed, folder=landing / feed.name, settle_seconds=DEFAULT_SETTLE_SECONDS)
-            for feed in LAYOUT_FEEDS
+            for feed in present or LAYOUT_FEEDS
         )
     )
 
@@ -191,9 +199,10 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         sources.append(grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain))
     check_grain(sources, grain, str(path))
     check_customer_table(sources, str(path))
-    if "purchases" not in feeds and "customers" not in feeds:
+    if not set(feeds) & set(CUSTOMER_SOURCES):
         raise FeedConfigError(
-            f"{path}: feeds.purchases is required: the pipeline needs purchases, or a customer table (feeds.customers)"
+            f"{path}: feeds: list at least one source of customers ({', '.join(CUSTOMER_SOURCES)}); "
+            "every feed is optional, but without any of these there are no customers to segment"
         )
     refresh = document.get("refresh") or {}
     if not isinstance(refresh, dict):

@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
+from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
@@ -148,6 +148,7 @@ def _write_version(
     previous: int | None,
 ) -> dict[str, int]:
     """Fill the version file from the candidate, the previous version and the new rows; rows per table."""
+    clv = candidate_status(con)
     publication_row = pl.DataFrame(
         {
             "version": [version],
@@ -155,6 +156,8 @@ def _write_version(
             "previous_version": [previous],
             "customers": [current["customer_id"].n_unique()],
             "exports_folder": [str(store.exports_dir / f"v{version:06d}")],
+            "clv_status": [clv.status],
+            "clv_note": [clv.note],
         },
         schema_overrides={"previous_version": pl.Int64},
     )
