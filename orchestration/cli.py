@@ -239,9 +239,33 @@ def report(args: argparse.Namespace) -> int:
                 [kind],
             ).fetchall()
             print(format_profile_table(kind, rows))
+        if args.kind == "all":
+            print(format_unknown_values(_unknown_values(con)))
     finally:
         con.close()
     return 0
+
+
+def _unknown_values(con: Any) -> list[tuple[Any, ...]]:
+    """Published values no value map or vocabulary knows; none from a version published before they were kept."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'segments' and table_name = ?",
+        ["unknown_values"],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    return con.execute("select source, value, rows from segments.unknown_values order by source, rows desc").fetchall()
+
+
+def format_unknown_values(rows: list[tuple[Any, ...]]) -> str:
+    """The values no map or vocabulary knows, per configuration key: what to add to a map or vocabulary."""
+    if not rows:
+        return "Unknown values: none (every mapped field's value is known to its value map and vocabulary)\n"
+    lines = ["Unknown values (loaded as given; add them to the value map or vocabulary named)"]
+    width = max(len(str(value)) for _, value, _ in rows)
+    for source, value, count in rows:
+        lines.append(f"  {str(value).ljust(width)}  {count:>9,}  {source}")
+    return "\n".join(lines) + "\n"
 
 
 def rollback(args: argparse.Namespace) -> int:

@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
+from assets.ingest.lookup_assets import lookup_assets
 from assets.publish.assets import published_segments
 from assets.publish.store import PublishedStore
 from assets.segments.assets import customer_segments, segment_profiles
@@ -36,6 +37,7 @@ def build_definitions(
     return dg.Definitions(
         assets=[
             *raw_assets,
+            *lookup_assets,
             build_dbt_assets(),
             customer_clv,
             clv_backtest,

@@ -9,7 +9,7 @@ from datetime import datetime
 import dagster as dg
 
 from assets.ingest.config import DEFAULT_MAX_QUARANTINE_SHARE
-from assets.ingest.currency import missing_rates, reporting_currency, write_rates
+from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
@@ -41,12 +41,8 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
     )
     def _raw_feed(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
-        config = landing.pipeline_config()
-        source = config.source(feed.name)
+        source = landing.pipeline_config().source(feed.name)
         with warehouse.connect() as con:
-            if feed.name == "purchases":
-                # this refresh's rates, whatever the files: a changed rates file converts every line anew
-                write_rates(con, config.lookups)
             if source is None:
                 create_empty_feed(con, feed)
                 context.log.info(f"The {feed.name} feed is not configured: raw.{feed.name} is left empty.")
@@ -203,6 +199,7 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
 def _currencies_have_rates() -> dg.AssetChecksDefinition:
     @dg.asset_check(
         asset=dg.AssetKey(["raw", "purchases"]),
+        additional_deps=[dg.AssetKey(["raw", "currency_rates"])],
         name="raw_purchases_currencies_have_rates",
         description=(
             "Every purchase line's currency converts to the reporting currency on its date: the reporting "

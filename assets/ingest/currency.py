@@ -1,7 +1,7 @@
 """Currency rates in the warehouse, and the purchase lines no rate converts.
 
-The raw purchases asset writes `raw.currency_rates` from the configuration (the reporting currency
-at rate 1, plus the user's rates file) on every load, so dbt converts amounts with the rates of
+The `raw.currency_rates` asset writes the configured rates on every refresh (the reporting currency
+at rate 1, plus the user's rates file), so dbt converts amounts with the rates of
 this refresh (`stg_shop__purchases`). A line without a currency is in the feed's `currency`, else in
 the reporting currency. A line in a currency without a rate valid on its date stops the refresh
 through a blocking check naming the currency, the file and the line: amounts are never summed

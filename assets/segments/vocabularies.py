@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import yaml
 
 from assets.segments.config import (
@@ -82,3 +83,37 @@ def segmentation_config(vocabularies: Path | None) -> SegmentationConfig:
     if vocabularies is None:
         return default_config()
     return _cached(vocabularies, vocabularies.stat().st_mtime)
+
+
+UNKNOWN_VALUES_SCHEMA = {"source": pl.String, "field": pl.String, "value": pl.String, "rows": pl.Int64}
+
+
+def unknown_vocabulary_values(features: pl.DataFrame, config: SegmentationConfig) -> pl.DataFrame:
+    """Sign-up values the segment rules' vocabularies do not know, per field and value, with their customers.
+
+    Education values outside `education_levels` are labelled `other`, urbanicities outside the list
+    `unknown_label`, and marital statuses no life-stage rule names match no status rule: counted here
+    so that is never silent (customer segments metadata, `segments.unknown_values`, `segments report`).
+    """
+    statuses = {s for rule in config.life_stages for s in (rule.marital_statuses or ())}
+    known = {
+        "education": ("education_levels", set(config.education_levels)),
+        "urbanicity": ("urbanicities", set(config.urbanicities)),
+        "marital_status": ("life_stages.rules.marital_statuses", statuses),
+    }
+    frames = []
+    for column, (key, values) in known.items():
+        if column not in features.columns or not values:
+            continue
+        value = pl.col(column).str.strip_chars().str.to_lowercase()
+        counts = (
+            features.select(value.alias("value"))
+            .filter(pl.col("value").is_not_null() & (pl.col("value") != "") & ~pl.col("value").is_in(sorted(values)))
+            .group_by("value")
+            .agg(pl.len().cast(pl.Int64).alias("rows"))
+        )
+        frames.append(
+            counts.select(pl.lit(f"vocabularies.{key}").alias("source"), pl.lit(column).alias("field"), "value", "rows")
+        )
+    found = pl.concat(frames) if frames else pl.DataFrame(schema=UNKNOWN_VALUES_SCHEMA)
+    return found.sort("source", "rows", "value", descending=[False, True, False])

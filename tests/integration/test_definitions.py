@@ -52,7 +52,11 @@ def test_expected_assets_and_groups(asset_graph):
 
 
 def test_lineage_runs_from_raw_through_dbt_and_polars_to_published(asset_graph):
-    assert upstream(asset_graph, "staging/stg_shop__purchases") == {"raw/purchases"}
+    assert upstream(asset_graph, "staging/stg_shop__purchases") == {"raw/purchases", "raw/currency_rates"}
+    assert upstream(asset_graph, "intermediate/int_survey_codebook_resolved") == {
+        "raw/survey_codebook",
+        "seeds/survey_codebook",
+    }
     assert upstream(asset_graph, "staging/stg_crm__signups") == {"raw/signups"}
     assert upstream(asset_graph, "staging/stg_surveys__answers") == {"raw/surveys"}
     assert "marts/fct_orders" in upstream(asset_graph, "candidate/customer_clv")

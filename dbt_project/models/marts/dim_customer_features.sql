@@ -1,4 +1,4 @@
--- depends_on: {{ ref('survey_codebook') }}
+-- depends_on: {{ ref('int_survey_codebook_resolved') }}
 -- Every customer known from sign-ups, a customer table, orders or (at the account grain) the accounts
 -- feed, with all features the segment models use.
 with

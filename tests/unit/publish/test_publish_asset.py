@@ -32,6 +32,7 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.segment_profiles": segments.group_by("rfm_segment").len(),
             "candidate.clv_model_parameters": pl.DataFrame({"parameter": ["r"], "value": [0.2]}),
             "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "customers": [len(rfm)]}),
+            "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
         }.items():
