@@ -22,7 +22,7 @@ from assets.ingest.config import FeedSource
 from assets.ingest.csv_records import read_records
 from assets.ingest.decoding import Content, DecodeProblem, decode_error, landed_content
 from assets.ingest.spreadsheet import SheetError, read_sheet
-from assets.ingest.unpacking import ArchiveError, unpacked_bytes
+from assets.ingest.unpacking import ArchiveError, is_compressed, unpacked_bytes
 
 SHAPE_PROBLEM = "_shape_problem"
 LINE = "_source_row"
@@ -52,7 +52,8 @@ def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
     try:
         match source.format:
             case "parquet":
-                return _numbered(pl.read_parquet(io.BytesIO(unpacked_bytes(path))).cast(pl.String), source)
+                data = io.BytesIO(unpacked_bytes(path)) if is_compressed(path) else path
+                return _numbered(pl.read_parquet(data).cast(pl.String), source)
             case "xlsx":
                 return _read_xlsx(path, source)
         content = landed_content(path, source.encoding)
@@ -64,7 +65,8 @@ def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
             case _:
                 frame = _read_jsonl(content)
         _check_rows_read(frame, content, path, source)
-        return _mark_unterminated(frame, content)
+        # a JSON line cut short is no JSON and already quarantined; many writers end without a break
+        return frame if source.format == "jsonl" else _mark_unterminated(frame, content)
     except DecodeProblem as exc:
         raise FeedFileError(
             f"{path}: {exc}; set the feed's `encoding` to the file's encoding (e.g. cp1252 or latin-1 for "

@@ -5,13 +5,15 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
+import polars as pl
 import pytest
 from xlsx_files import write_xlsx
 
 from assets.ingest.config import FeedSource
+from assets.ingest.decoding import Content
 from assets.ingest.feeds import PURCHASES, SIGNUPS
 from assets.ingest.parsing import FeedFileError, parse_feed_file
-from assets.ingest.reading import MAX_MESSAGE
+from assets.ingest.reading import MAX_MESSAGE, _check_rows_read
 
 NOW = datetime(2026, 1, 1)
 KEY = b"k" * 32
@@ -129,9 +131,13 @@ def test_classic_mac_line_endings_read_every_row(tmp_path):
 
 
 def test_a_file_with_data_lines_never_reads_as_zero_rows(tmp_path):
-    path = write_bytes(tmp_path, "p.csv", (HEADER + line(1)).replace(",", "").encode())
-    with pytest.raises(FeedFileError, match=r"p\.csv: (2 lines but no row could be read|missing column)"):
-        parse(path)
+    # the guard behind every reader: whatever a reader makes of the bytes, 0 rows from lines of data fail
+    empty = pl.DataFrame(schema={"_source_row": pl.UInt32, "_shape_problem": pl.String})
+    content = Content(data=(HEADER + line(1) + "\n").encode(), has_line_break=True, ends_with_line_break=True)
+    with pytest.raises(FeedFileError, match=r"p\.csv: 2 lines but no row could be read; check the feed's format"):
+        _check_rows_read(empty, content, tmp_path / "p.csv", FeedSource(PURCHASES, tmp_path))
+    header_only = Content(data=HEADER.encode(), has_line_break=True, ends_with_line_break=True)
+    _check_rows_read(empty, header_only, tmp_path / "p.csv", FeedSource(PURCHASES, tmp_path))
 
 
 def test_a_stray_quote_quarantines_its_line_only_and_the_rest_of_the_file_loads(tmp_path):
@@ -200,3 +206,22 @@ def test_a_file_level_failure_names_file_and_line_never_values_and_is_capped(tmp
     with pytest.raises(FeedFileError) as failure:
         parse_feed_file(long_name, FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
     assert len(str(failure.value)) <= MAX_MESSAGE
+
+
+def test_json_lines_without_a_final_line_break_all_load_a_cut_json_line_is_invalid_json(tmp_path):
+    good = '{"order_id": "O%d", "customer_id": "C1", "ordered_at": "2025-01-01 10:00:00", "unit_price": 129.99}'
+    path = write_bytes(tmp_path, "p.jsonl", "\n".join(good % n for n in (1, 2)).encode())
+    assert parse(path, format="jsonl").loaded.height == 2
+    cut = write_bytes(tmp_path, "q.jsonl", ("\n".join(good % n for n in (1, 2))[:-4]).encode())
+    assert parse(cut, format="jsonl").quarantined["reason"].str.starts_with("line is not valid JSON").to_list() == [
+        True
+    ]
+
+
+def test_a_gzipped_parquet_file_reads_like_the_parquet_file(tmp_path):
+    frame = pl.DataFrame({"order_id": ["O1"], "customer_id": ["C1"], "ordered_at": ["2025-01-01 10:00:00"]})
+    frame = frame.with_columns(quantity=pl.lit(1), unit_price=pl.lit(2.5))
+    frame.write_parquet(tmp_path / "p.parquet")
+    packed = write_bytes(tmp_path, "p.parquet.gz", gzip.compress((tmp_path / "p.parquet").read_bytes()))
+    for path in (tmp_path / "p.parquet", packed):
+        assert parse(path, format="parquet").loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
