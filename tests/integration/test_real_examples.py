@@ -46,16 +46,16 @@ def telco_churn(tmp_path_factory: pytest.TempPathFactory) -> Refresh:
 
 def test_online_retail_cancellations_load_as_returns_and_count_as_no_order(online_retail: Refresh) -> None:
     cancelled = online_retail.query(
-        "select count(*), count(*) filter (where quantity < 0 and line_amount < 0) from raw.purchases "
-        "where starts_with(order_id, 'C')"
+        "select count(*), count(*) filter (where is_return and quantity < 0 and line_amount_usd < 0) "
+        "from staging.stg_shop__purchases where starts_with(order_id, 'C')"
     )[0]
     assert cancelled[0] > 40 and cancelled[0] == cancelled[1]
     assert online_retail.scalar("select count(*) from marts.fct_orders where starts_with(order_id, 'C')") == 0
     # a customer's published spend counts purchases only: the returns stay with the returns
     spend = online_retail.query(
-        "select c.customer_id, f.revenue_usd, sum(p.line_amount) filter (where p.quantity > 0) "
+        "select c.customer_id, f.revenue_usd, sum(p.line_amount_usd) filter (where not p.is_return) "
         "from segments.customer_clv c join marts.dim_customer_features f using (customer_id) "
-        "join raw.purchases p using (customer_id) group by all"
+        "join staging.stg_shop__purchases p using (customer_id) group by all"
     )
     assert spend and all(abs(float(published) - bought) < 0.01 for _, published, bought in spend)
 
@@ -145,3 +145,28 @@ def test_telco_subscribers_get_rfm_and_clv_inputs_from_the_customer_table(telco_
         "where r.days_since_last_purchase = 30 and r.purchase_count > 0"
     )
     assert churned == 30
+
+
+@pytest.fixture(scope="module")
+def mall_customers(tmp_path_factory: pytest.TempPathFactory) -> Refresh:
+    return refresh_example("mall_customers", tmp_path_factory)
+
+
+def test_mall_customers_get_demographic_segments_and_no_invented_purchases(mall_customers: Refresh) -> None:
+    rows = mall_customers.query(
+        "select customer_id, age_band, income_band, rfm_segment from segments.customer_segments order by customer_id"
+    )
+    assert rows[0][0] == "0001"  # the zero-padded ids kept as given
+    # the file ends without a line break: its last line (0200) could be cut short, so it is quarantined
+    assert len(rows) == 199 and rows[-1][0] == "0199"
+    assert mall_customers.scalar("select reason from raw.quarantined_rows where source_row = 201").startswith(
+        "last line has no line break"
+    )
+    # 0001: Male, 19, 15 k$ a year
+    assert rows[0][1:] == ("under 25", "under 25k", "No purchases")
+    assert all(rfm == "No purchases" for *_, rfm in rows)
+    assert mall_customers.scalar("select count(*) from segments.customer_segments where age_band = 'unknown'") == 0
+    assert mall_customers.scalar("select income_usd from marts.dim_customers where customer_id = '0199'") == 137000
+    # no transactions: no purchase model, said so rather than invented
+    assert mall_customers.scalar("select count(*) from segments.customer_clv where clv_usd is not null") == 0
+    assert mall_customers.scalar("select clv_status from segments.publication") == "unavailable"
