@@ -57,7 +57,7 @@ def test_online_retail_cancellations_load_as_returns_and_count_as_no_order(onlin
         "from segments.customer_clv c join marts.dim_customer_features f using (customer_id) "
         "join staging.stg_shop__purchases p using (customer_id) group by all"
     )
-    assert spend and all(abs(float(published) - bought) < 0.01 for _, published, bought in spend)
+    assert spend and all(abs(float(published) - float(bought)) < 0.01 for _, published, bought in spend)
 
 
 def test_online_retail_invents_no_customer_for_lines_without_one(online_retail: Refresh) -> None:
