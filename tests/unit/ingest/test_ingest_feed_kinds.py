@@ -174,3 +174,16 @@ def test_accounts_load_their_attributes(tmp_path: Path) -> None:
         ("A1", "retail", 120, 1990)
     ]
     assert parsed.quarantined["reason"].to_list() == ["employee_count: must not be negative, got '-3'"]
+
+
+def test_an_explicit_landing_folder_is_where_the_configurations_folders_are(tmp_path: Path) -> None:
+    from orchestration.resources import Landing
+
+    config = tmp_path / "examples" / "feeds.yaml"
+    config.parent.mkdir()
+    config.write_text("feeds:\n  customers:\n    folder: .\n    glob: table.csv\n", encoding="utf-8")
+    data = tmp_path / "data"
+    beside = Landing(path=str(data), config_file=str(config)).pipeline_config()
+    assert beside.source("customers").folder == config.parent
+    given = Landing(path=str(data), config_file=str(config), path_overrides_config=True).pipeline_config()
+    assert given.source("customers").folder == data
