@@ -61,17 +61,21 @@ def test_online_retail_cancellations_load_as_returns_and_count_as_no_order(onlin
 
 
 def test_online_retail_invents_no_customer_for_lines_without_one(online_retail: Refresh) -> None:
-    published = {row[0] for row in online_retail.query("select customer_id from segments.customer_segments")}
+    published = dict(online_retail.query("select customer_id, rfm_segment from segments.customer_segments"))
+    on_lines = {row[0] for row in online_retail.query("select distinct customer_id from raw.purchases")}
     buyers = {
         row[0]
         for row in online_retail.query(
             "select distinct customer_id from raw.purchases where quantity > 0 and not starts_with(order_id, 'C')"
         )
     }
-    assert published == buyers and len(published) == 15
+    # every customer named on a line, and no other: buyers get segments, the others `No purchases`
+    assert set(published) == on_lines and len(buyers) == 15
+    assert {c for c, rfm in published.items() if rfm != "No purchases"} == buyers
     assert all(customer_id and customer_id.isdigit() for customer_id in published)
     no_customer = online_retail.scalar(
-        "select count(*) from raw.quarantined_rows where reason like 'customer_id: required value is missing%'"
+        "select count(*) from raw.quarantined_rows where feed = 'purchases' "
+        "and reason like 'customer_id: required value is missing%'"
     )
     assert no_customer == 24  # the 12 lines without a customer id in each file
 
@@ -90,6 +94,10 @@ def test_online_retail_reads_both_header_spellings_in_pounds_and_loads_the_overl
     )
     assert online_retail.scalar("select distinct reporting_currency from staging.stg_shop__purchases") == "GBP"
     assert online_retail.scalar("select count(*) from segments.customer_clv where p_alive is not null") == 15
+    # the customer's country from the lines (the customers feed reads the same files)
+    assert online_retail.scalar("select country from segments.customer_segments where customer_id = '17850'") == (
+        "United Kingdom"
+    )
 
 
 def test_b2b_accounts_are_the_customers_with_the_accounts_files_attributes(b2b_crm: Refresh) -> None:
