@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -16,6 +16,7 @@ from typing import Any, Literal
 import polars as pl
 import yaml
 
+from assets.ingest.bounds import Bounds, parse_bounds
 from assets.ingest.config_values import (
     FeedConfigError,
     boolean,
@@ -49,7 +50,7 @@ SOURCE_KEYS = (
     "return_statuses",
 )
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh")
+TOP_KEYS = ("landing", "feeds", "refresh", "bounds")
 CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
 """Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
@@ -84,6 +85,8 @@ class FeedSource:
     """Fields this source must carry on every row, beyond the feed's own required fields."""
     return_statuses: tuple[str, ...] = DEFAULT_RETURN_STATUSES
     """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
+    bounds: Bounds = field(default_factory=Bounds)
+    """Plausibility bounds (`bounds:` of the configuration) shared by every feed."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -103,6 +106,8 @@ class FeedSource:
             "required": self.required,
             "return_statuses": self.return_statuses,
         }
+        if self.bounds.fingerprint() is not None:  # at the defaults, files loaded before stay loaded
+            settings["bounds"] = self.bounds.fingerprint()
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
     def source_column(self, field_name: str) -> str | int | None:
@@ -150,11 +155,13 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     if not isinstance(feeds, dict) or not feeds:
         raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
     known = {feed.name: feed for feed in FEEDS}
+    bounds = parse_bounds(document.get("bounds"), f"{path}: bounds")
     sources = []
     for name, settings in feeds.items():
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
-        sources.append(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"))
+        source = _source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}")
+        sources.append(replace(source, bounds=bounds))
     if not set(feeds) & set(CUSTOMER_SOURCES):
         raise FeedConfigError(
             f"{path}: feeds: list at least one source of customers ({', '.join(CUSTOMER_SOURCES)}); "
