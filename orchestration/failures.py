@@ -91,8 +91,8 @@ def project_frame(error: SerializableErrorInfo) -> str | None:
 def _message(error: SerializableErrorInfo) -> str:
     """The error's message without Dagster's wrapping; dbt's own errors instead of its command line."""
     text = error.message.strip()
-    if error.cls_name and text.startswith(f"{error.cls_name}: "):
-        text = text[len(error.cls_name) + 2 :]
+    if error.cls_name:  # "assets.clv.errors.CLVSettingError: ..." says the class twice
+        text = re.sub(rf"^(?:[\w.]+\.)?{re.escape(error.cls_name)}: ", "", text)
     if DBT_ERRORS in text:
         parsed = [line.strip() for line in text.split(DBT_ERRORS, 1)[1].splitlines() if line.strip()]
         return "dbt build failed: " + " | ".join(parsed[: SHOWN * 2])
