@@ -120,7 +120,10 @@ def test_no_repeat_buyer_and_implausible_rows_publish_with_fallback_tiers(sample
     found = kinds(query)
     assert len(found["rfm_segment"]) >= 3 and len(found["value_tier"]) >= 3 and len(found["churn_risk"]) >= 2
     (description,) = query("select description from segments.segment_profiles where segment = 'Top 10%'")[0]
-    assert "by spend to date (no lifetime value model" in description
+    assert (
+        description
+        == "Customers in the top 10% by spend to date (after the top 1%), as this data support no lifetime value model."
+    )
     (churn,) = query(
         "select description from segments.segment_profiles where segment_kind = 'churn_risk' and segment = 'High'"
     )[0]
