@@ -37,7 +37,7 @@ from assets.ingest.manifest import (
     record,
 )
 from assets.ingest.parsing import FeedFileError, parse_feed_file
-from assets.warehouse import table_ref
+from assets.warehouse import roll_back, table_ref
 
 QUARANTINE_DDL = """
 create table if not exists raw.quarantined_rows (
@@ -200,7 +200,7 @@ def load_feed(
             )
             con.execute("commit")
         except BaseException:
-            con.execute("rollback")
+            roll_back(con)
             raise
         load.outcomes.append(outcome)
     return load
@@ -225,7 +225,7 @@ def _forget_removed_files(con: duckdb.DuckDBPyConnection, feed: Feed, landed: li
         )
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        roll_back(con)
         raise
 
 
@@ -264,7 +264,7 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
         )
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        roll_back(con)
         raise
     return outcome
 
