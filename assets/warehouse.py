@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import duckdb
 import polars as pl
 
@@ -37,14 +35,3 @@ def table_exists(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> boo
         [schema, table],
     ).fetchone()
     return bool(row and row[0])
-
-
-def roll_back(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction inside an ``except`` block, without hiding the error being handled.
-
-    After some errors (a full disk) DuckDB has already ended the transaction, and a plain
-    `rollback` raises "cannot rollback - no transaction is active": raised from the handler, that
-    error would replace the original, which is the one the user must see.
-    """
-    with contextlib.suppress(duckdb.TransactionException):  # nothing left to roll back: the caller re-raises
-        con.execute("rollback")

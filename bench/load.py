@@ -1,10 +1,13 @@
-"""Load throughput: purchase lines per second from CSV and from Parquet into a fresh warehouse.
+"""Load throughput: purchase lines per second, and the cost of many small files.
 
     uv run python bench/load.py --lines 10000000
+    uv run python bench/load.py --files 10000
 
-Writes N synthetic purchase lines (DuckDB, in a temporary folder) as one CSV and one Parquet
-file, then times the manifest-driven load of each (read, validate, deduplicate, insert, manifest)
-into its own new warehouse, and a second load of the same folder (which only checks the manifest).
+`--lines N` writes N synthetic purchase lines (DuckDB, in a temporary folder) as one CSV and one
+Parquet file, then times the manifest-driven load of each (read, validate, deduplicate, insert,
+manifest) into its own new warehouse, and a second load of the same folder (which only checks the
+manifest). `--files N` writes N small CSV files of a few lines each and times their first load and
+a no-op reload: both must grow linearly with the number of files.
 """
 
 import argparse
@@ -46,6 +49,17 @@ def write_lines(folder: Path, lines: int) -> None:
         con.close()
 
 
+def write_small_files(folder: Path, files: int, lines_per_file: int = 3) -> None:
+    """`files` CSV files of `lines_per_file` distinct order lines each."""
+    header = "order_id,customer_id,ordered_at,product_id,category,quantity,unit_price,channel\n"
+    for n in range(files):
+        body = "".join(
+            f"O{n:06d}-{i},C{n % 5000:05d},2025-01-01 10:00:00,P{i},home,1,{1 + i}.50,web\n"
+            for i in range(lines_per_file)
+        )
+        (folder / f"purchases_{n:06d}.csv").write_text(header + body, encoding="utf-8")
+
+
 def time_load(folder: Path, source: FeedSource) -> tuple[float, int, float]:
     """Seconds of the first load, rows loaded, and seconds of a second load of the same folder."""
     con = duckdb.connect(str(folder / "warehouse.duckdb"))
@@ -66,7 +80,11 @@ def time_load(folder: Path, source: FeedSource) -> tuple[float, int, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=10_000_000, help="purchase lines to load (default 10,000,000)")
+    parser.add_argument("--files", type=int, help="instead: time loading this many small CSV files, then reloading")
     args = parser.parse_args()
+    if args.files:
+        bench_files(args.files)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
@@ -80,6 +98,22 @@ def main() -> None:
                 f"{fmt:8} {rows:>12,} rows loaded in {seconds:6.1f} s = {rows / seconds:>10,.0f} rows/s "
                 f"({size / 1e6:,.0f} MB); loading the same folder again: {again:.2f} s"
             )
+
+
+def bench_files(files: int) -> None:
+    """Print the first load and the no-op reload time of `files` small CSV files."""
+    with tempfile.TemporaryDirectory(prefix="bench-load-files-") as tmp:
+        folder = Path(tmp) / "purchases"
+        folder.mkdir()
+        started = time.perf_counter()
+        write_small_files(folder, files)
+        print(f"wrote {files:,} small CSV files in {time.perf_counter() - started:.1f} s")
+        source = FeedSource(PURCHASES, folder, glob="*.csv", format="csv", header=True)
+        first, rows, again = time_load(Path(tmp), source)
+        print(
+            f"{files:,} files ({rows:,} rows): first load {first:.1f} s ({files / first:,.0f} files/s); "
+            f"no-op reload {again:.2f} s"
+        )
 
 
 if __name__ == "__main__":

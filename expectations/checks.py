@@ -21,7 +21,7 @@ from assets.warehouse import read_table
 from expectations.coverage import customer_coverage
 from expectations.drift import customer_segment_shares_are_stable
 from expectations.validation import SuiteOutcome
-from orchestration.resources import Publication, Warehouse
+from orchestration.resources import Landing, Publication, Warehouse
 
 
 def data_docs_folder(publication: Publication, run_id: str) -> Path:
@@ -92,17 +92,21 @@ def customer_clv_passes_expectations(
     asset=CUSTOMER_SEGMENTS, blocking=True, pool=WAREHOUSE_POOL, description="The customer_segments suite passes."
 )
 def customer_segments_pass_expectations(
-    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication, landing: Landing
 ) -> dg.AssetCheckResult:
+    from assets.segments.profiles import segment_kinds
+    from assets.segments.vocabularies import segmentation_config
     from expectations.suites import customer_segments_suite
 
+    # the labels of this refresh's settings: configured vocabularies may add education labels
+    kinds = segment_kinds(segmentation_config(landing.pipeline_config().lookups.vocabularies))
     return _validate(
         context,
         CANDIDATE_SCHEMA,
         "customer_segments",
         warehouse,
         publication,
-        lambda _: customer_segments_suite(SEGMENT_KINDS),
+        lambda _: customer_segments_suite(kinds),
     )
 
 

@@ -23,9 +23,10 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--landing",
         type=Path,
-        default=Path(DEFAULT_LANDING),
+        default=None,
         metavar="DIR",
-        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING})",
+        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING}); "
+        "with --config, the folder the configuration's feed folders are relative to",
     )
 
 
@@ -82,7 +83,8 @@ def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="feeds configuration (YAML: formats, column mappings, refresh settings); its folders replace --landing",
+        help="feeds configuration (YAML: formats, column mappings, refresh settings); its feed folders are "
+        "relative to --landing when given, else to its own `landing` key",
     )
     parser.add_argument("--as-of", help="compute features as of this date (default: day of the latest purchase)")
     parser.add_argument("--calibration-end", help="fit CLV models on purchases up to this date (default: --as-of)")
@@ -176,6 +178,7 @@ def refresh(args: argparse.Namespace) -> int:
                 run_config,
                 config_file=args.config,
                 wait=args.wait,
+                landing_overrides_config=bool(args.config) and args.landing_given,
                 publication={k: v for k, v in publication.items() if v is not None},
             )
     except RefreshLocked as exc:
@@ -256,9 +259,33 @@ def report(args: argparse.Namespace) -> int:
                 [kind],
             ).fetchall()
             print(format_profile_table(kind, rows))
+        if args.kind == "all":
+            print(format_unknown_values(_unknown_values(con)))
     finally:
         con.close()
     return 0
+
+
+def _unknown_values(con: Any) -> list[tuple[Any, ...]]:
+    """Published values no value map or vocabulary knows; none from a version published before they were kept."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'segments' and table_name = ?",
+        ["unknown_values"],
+    ).fetchone()[0]
+    if not exists:
+        return []
+    return con.execute("select source, value, rows from segments.unknown_values order by source, rows desc").fetchall()
+
+
+def format_unknown_values(rows: list[tuple[Any, ...]]) -> str:
+    """The values no map or vocabulary knows, per configuration key: what to add to a map or vocabulary."""
+    if not rows:
+        return "Unknown values: none (every mapped field's value is known to its value map and vocabulary)\n"
+    lines = ["Unknown values (loaded as given; add them to the value map or vocabulary named)"]
+    width = max(len(str(value)) for _, value, _ in rows)
+    for source, value, count in rows:
+        lines.append(f"  {str(value).ljust(width)}  {count:>9,}  {source}")
+    return "\n".join(lines) + "\n"
 
 
 def rollback(args: argparse.Namespace) -> int:
@@ -355,6 +382,9 @@ def demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # with --config, an explicit --landing is where the configuration's feed folders are
+    args.landing_given = args.landing is not None
+    args.landing = args.landing if args.landing is not None else Path(DEFAULT_LANDING)
     commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
     return {**commands, "rollback": rollback, "status": status}[args.command](args)
 

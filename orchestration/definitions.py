@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
+from assets.ingest.lookup_assets import lookup_assets
 from assets.publish.assets import published_segments
 from assets.publish.store import PublishedStore
 from assets.segments.assets import customer_segments, segment_profiles
@@ -23,6 +24,8 @@ def build_definitions(
     landing: str | Path = DEFAULT_LANDING,
     config_file: Path | None = None,
     publication: Publication | None = None,
+    *,
+    landing_overrides_config: bool = False,
 ) -> dg.Definitions:
     """Definitions for a warehouse file and a landing folder (the dbt manifest must exist).
 
@@ -34,6 +37,7 @@ def build_definitions(
     return dg.Definitions(
         assets=[
             *raw_assets,
+            *lookup_assets,
             build_dbt_assets(),
             customer_clv,
             clv_backtest,
@@ -47,7 +51,11 @@ def build_definitions(
         sensors=[new_files_sensor],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
-            "landing": Landing(path=str(landing), config_file=str(config_file) if config_file else None),
+            "landing": Landing(
+                path=str(landing),
+                config_file=str(config_file) if config_file else None,
+                path_overrides_config=landing_overrides_config,
+            ),
             "dbt": DbtCliResource(project_dir=dbt_project),
             "publication": publication,
         },

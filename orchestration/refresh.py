@@ -68,12 +68,14 @@ def run_refresh(
     *,
     wait: bool = False,
     publication: dict[str, Any] | None = None,
+    landing_overrides_config: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in process; a failed check stops the run before publication.
 
     Refuses at once (``RefreshLocked``) if another refresh or rollback of the same warehouse is
     running, or with ``wait`` waits for it. ``publication`` overrides `Publication` settings
-    (drift thresholds, audiences, storage version).
+    (drift thresholds, audiences, storage version). With ``landing_overrides_config`` the feeds
+    configuration's folders are relative to ``landing`` rather than to its own `landing` key.
     """
     warehouse = Path(warehouse).resolve()
     landing = Path(landing).resolve()
@@ -87,10 +89,12 @@ def run_refresh(
             mark_abandoned(store.log_file, published_version=attempt.published_version)
             record(store.log_file, attempt)
             prepare_dbt_manifest()
-            attempt.input_files = input_files(landing, config_file)
+            attempt.input_files = input_files(landing, config_file, landing_overrides_config)
             heal_mirror(warehouse, store)
             settings = Publication(path=str(store.root), version=attempt.version, **(publication or {}))
-            defs = build_definitions(warehouse, landing, config_file, publication=settings)
+            defs = build_definitions(
+                warehouse, landing, config_file, publication=settings, landing_overrides_config=landing_overrides_config
+            )
             result = defs.resolve_job_def("refresh_job").execute_in_process(
                 run_config=run_config or refresh_run_config(), instance=instance or _instance(), raise_on_error=False
             )
@@ -107,9 +111,13 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def input_files(landing: Path, config_file: Path | None) -> list[str]:
+def input_files(landing: Path, config_file: Path | None, landing_overrides_config: bool = False) -> list[str]:
     """The feed files this refresh reads, as `feed: path`."""
-    config = Landing(path=str(landing), config_file=str(config_file) if config_file else None).pipeline_config()
+    config = Landing(
+        path=str(landing),
+        config_file=str(config_file) if config_file else None,
+        path_overrides_config=landing_overrides_config,
+    ).pipeline_config()
     files = []
     for source in config.sources:
         if source.folder.is_dir():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from assets.ingest.feeds import FEEDS
+from assets.ingest.feeds import LAYOUT_FEEDS
 
 CONFIG_FILE = "feeds.yaml"
 TIMESTAMP_FORMATS = ["%Y-%m-%d %H:%M:%S"]
@@ -30,7 +30,7 @@ def sample_feeds_config() -> dict:
                 "timestamp_formats": TIMESTAMP_FORMATS,
                 "date_formats": DATE_FORMATS,
             }
-            for feed in FEEDS
+            for feed in LAYOUT_FEEDS
         },
     }
 

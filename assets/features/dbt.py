@@ -18,7 +18,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from assets.ingest.assets import WAREHOUSE_POOL
 from assets.metadata import PREVIEW_ROWS, markdown_table
 from assets.warehouse import table_ref
-from orchestration.resources import Warehouse
+from orchestration.resources import Landing, Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -27,9 +27,12 @@ CUSTOMER_FEATURES = dg.AssetKey(["marts", "dim_customer_features"])
 FACT_ORDERS = dg.AssetKey(["marts", "fct_orders"])
 
 
-def dbt_build_args(warehouse_path: Path, as_of: str | None = None) -> list[str]:
-    """Arguments of the `dbt build` that refreshes the features in the given warehouse."""
-    variables: dict[str, Any] = {"warehouse_path": str(warehouse_path)}
+def dbt_build_args(warehouse_path: Path, as_of: str | None = None, customer_grain: str = "customer") -> list[str]:
+    """Arguments of the `dbt build` that refreshes the features in the given warehouse.
+
+    ``customer_grain`` (the feeds configuration's `customer_grain`) is `customer` or `account`.
+    """
+    variables: dict[str, Any] = {"warehouse_path": str(warehouse_path), "customer_grain": customer_grain}
     if as_of:
         variables["as_of"] = as_of
     return ["build", "--vars", json.dumps(variables)]
@@ -45,10 +48,16 @@ def build_dbt_assets() -> dg.AssetsDefinition:
 
     @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
     def customer_features_dbt(
-        context: dg.AssetExecutionContext, config: FeaturesConfig, dbt: DbtCliResource, warehouse: Warehouse
+        context: dg.AssetExecutionContext,
+        config: FeaturesConfig,
+        dbt: DbtCliResource,
+        warehouse: Warehouse,
+        landing: Landing,
     ) -> Iterator[Any]:
+        grain = landing.pipeline_config().customer_grain
+        args = dbt_build_args(warehouse.file, config.as_of, grain)
         # dbt holds the warehouse until it exits, so the events wait for it to count their rows
-        invocation = dbt.cli(dbt_build_args(warehouse.file, config.as_of), context=context, raise_on_error=False)
+        invocation = dbt.cli(args, context=context, raise_on_error=False)
         events = list(invocation.stream())
         with warehouse.connect(read_only=True) as con:
             for event in events:

@@ -8,14 +8,18 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.ingest.config import DEFAULT_MAX_QUARANTINE_SHARE
+from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key
+from assets.ingest.reshaping import unmapped_values
+from assets.ingest.validation import NOT_PURCHASE_REASON
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNER = "team:data-platform"
-MAX_QUARANTINE_SHARE = 0.05
+MAX_QUARANTINE_SHARE = DEFAULT_MAX_QUARANTINE_SHARE
 
 
 def raw_key(feed: Feed) -> dg.AssetKey:
@@ -50,8 +54,15 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
             nulled = con.execute("select count(*) from raw.nulled_values where feed = ?", [feed.name]).fetchall()[0][0]
+            unmapped = unmapped_values(con, source)
+        for name, values in unmapped.items():
+            context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
         for failed in load.failed:
             context.log.error(f"{feed.name}: file not loaded: {failed.problem}")
+        for path in load.unsettled:
+            context.log.warning(
+                f"{feed.name}: {path} is still being written (changed within settle_seconds); not loaded yet"
+            )
         if load.total("rows_quarantined"):
             context.log.warning(f"{feed.name}: {load.total('rows_quarantined')} row(s) quarantined in this load")
         return dg.MaterializeResult(
@@ -62,11 +73,13 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "files_unchanged": dg.MetadataValue.int(len(load.skipped)),
                 "files_same_content": dg.MetadataValue.int(sum(o.status == "same_content" for o in load.outcomes)),
                 "files_failed": dg.MetadataValue.json([o.problem for o in load.failed]),
+                "files_unsettled": dg.MetadataValue.json(load.unsettled),
                 "rows_read": dg.MetadataValue.int(load.total("rows_read")),
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
                 "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
                 "values_nulled": dg.MetadataValue.int(int(nulled)),  # implausible values in loaded rows
+                "unmapped_values": dg.MetadataValue.json(unmapped),
             }
         )
 
@@ -114,13 +127,16 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
         asset=raw_key(feed),
         name=f"raw_{feed.name}_quarantine_share_is_small",
         description=(
-            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates not "
-            "counted); more means a broken export."
+            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows (or the feed's `max_quarantine_share`) are quarantined "
+            "for a broken rule (duplicates and rows that are no purchase, such as lost deals, not counted); more "
+            "means a broken export."
         ),
         blocking=True,
         pool=WAREHOUSE_POOL,
     )
-    def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _quarantine_small(warehouse: Warehouse, landing: Landing) -> dg.AssetCheckResult:
+        source = landing.pipeline_config().source(feed.name)
+        limit = source.max_quarantine_share if source is not None else MAX_QUARANTINE_SHARE
         with warehouse.connect(read_only=True) as con:
             read, quarantined = con.execute(
                 "select coalesce(sum(rows_read - rows_duplicate), 0), "
@@ -128,18 +144,28 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                 "from raw.load_manifest where feed = ? and status = 'loaded'",
                 [feed.name],
             ).fetchone()
+            # open and lost deals are accounted for, not broken: out of both counts
+            not_purchases = con.execute(
+                "select count(*) from raw.quarantined_rows as q join raw.load_manifest as m "
+                "on m.feed = q.feed and m.source_file = q.source_file and m.status = 'loaded' "
+                "where q.feed = ? and starts_with(q.reason, ?)",
+                [feed.name, NOT_PURCHASE_REASON],
+            ).fetchone()[0]
+            read, quarantined = read - not_purchases, quarantined - not_purchases
             samples = con.execute(
                 "select source_file, source_row, reason from raw.quarantined_rows where feed = ? "
-                "and not starts_with(reason, ?) order by source_file, source_row limit 10",
-                [feed.name, DUPLICATE_REASON],
+                "and not starts_with(reason, ?) and not starts_with(reason, ?) order by source_file, source_row "
+                "limit 10",
+                [feed.name, DUPLICATE_REASON, NOT_PURCHASE_REASON],
             ).fetchall()
         share = quarantined / read if read else 0.0
         return dg.AssetCheckResult(
-            passed=share <= MAX_QUARANTINE_SHARE,
+            passed=share <= limit,
             metadata={
                 "rows_read": dg.MetadataValue.int(int(read)),
                 "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
                 "quarantine_share": dg.MetadataValue.float(share),
+                "max_quarantine_share": dg.MetadataValue.float(limit),
                 "sample_quarantined_rows": dg.MetadataValue.json(
                     [{"file": f, "row": r, "reason": why} for f, r, why in samples]
                 ),
@@ -168,7 +194,36 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
             metadata={"failed_files": dg.MetadataValue.json([{"file": f, "problem": p} for f, p in failed[:20]])},
         )
 
-    return [_conserved, _quarantine_small, _all_loaded]
+    checks = [_conserved, _quarantine_small, _all_loaded]
+    return [*checks, _currencies_have_rates()] if feed.name == "purchases" else checks
+
+
+def _currencies_have_rates() -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=dg.AssetKey(["raw", "purchases"]),
+        additional_deps=[dg.AssetKey(["raw", "currency_rates"])],
+        name="raw_purchases_currencies_have_rates",
+        description=(
+            "Every purchase line's currency converts to the reporting currency on its date: the reporting "
+            "currency itself, or a rate in the configured currency_rates file. Amounts are never summed across "
+            "currencies unconverted."
+        ),
+        blocking=True,
+        pool=WAREHOUSE_POOL,
+    )
+    def _rated(warehouse: Warehouse) -> dg.AssetCheckResult:
+        with warehouse.connect(read_only=True) as con:
+            reporting = reporting_currency(con)
+            missing = missing_rates(con)
+        return dg.AssetCheckResult(
+            passed=not missing,
+            metadata={
+                "reporting_currency": dg.MetadataValue.text(reporting or ""),
+                "problems": dg.MetadataValue.json([m.message(reporting or "") for m in missing]),
+            },
+        )
+
+    return _rated
 
 
 raw_assets = [build_raw_asset(feed) for feed in FEEDS]

@@ -6,6 +6,7 @@ completely before any data is read; an error names the key and what would be val
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
@@ -26,12 +27,16 @@ from assets.ingest.config_values import (
     string_list,
     text,
 )
-from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.feeds import FEEDS, LAYOUT_FEEDS, Feed
+from assets.ingest.grain import CUSTOMER_GRAINS, check_customer_table, check_grain, grain_required
+from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
+from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
 
-Format = Literal["csv", "whitespace", "parquet", "jsonl"]
-FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl")
-ENCODINGS: tuple[str, ...] = ("utf-8", "utf-8-sig", "latin-1", "cp1252")
+Format = Literal["csv", "whitespace", "parquet", "jsonl", "xlsx"]
+FORMATS: tuple[str, ...] = ("csv", "whitespace", "parquet", "jsonl", "xlsx")
+DEFAULT_SETTLE_SECONDS = 2.0
+"""A configured feed loads a file only once its size and modification time have been still this long."""
 DEFAULT_TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f")
 DEFAULT_DATE_FORMATS = ("%Y-%m-%d",)
 SOURCE_KEYS = (
@@ -48,9 +53,15 @@ SOURCE_KEYS = (
     "date_formats",
     "required",
     "return_statuses",
+    "purchase_statuses",
+    *MAPPING_KEYS,
+    "sheet",
+    "settle_seconds",
+    "max_quarantine_share",
 )
+DEFAULT_MAX_QUARANTINE_SHARE = 0.05
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh", "bounds")
+TOP_KEYS = ("landing", "feeds", "refresh", "bounds", "customer_grain", *LOOKUP_KEYS)
 CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
 """Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
@@ -77,7 +88,8 @@ class FeedSource:
     quote: str | None = '"'
     encoding: str = "utf-8"
     header: bool = True
-    columns: dict[str, str | int] = field(default_factory=dict)
+    columns: dict[str, str | int | tuple[str, ...]] = field(default_factory=dict)
+    """Field -> header name, 1-based position, or alternative header names (the first the file has wins)."""
     constants: dict[str, str] = field(default_factory=dict)
     timestamp_formats: tuple[str, ...] = DEFAULT_TIMESTAMP_FORMATS
     date_formats: tuple[str, ...] = DEFAULT_DATE_FORMATS
@@ -87,6 +99,19 @@ class FeedSource:
     """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
     bounds: Bounds = field(default_factory=Bounds)
     """Plausibility bounds (`bounds:` of the configuration) shared by every feed."""
+    purchase_statuses: tuple[str, ...] = ()
+    """When set, the `status` values (case-insensitive) of purchases; rows of other statuses (open or lost
+    deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
+    mapping: FeedMapping = field(default_factory=FeedMapping)
+    """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
+    sheet: str | None = None
+    """The `.xlsx` sheet to read; None for the first."""
+    max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
+    """The share of broken rows (duplicates and lines that are no purchase aside) above which the feed's load
+    check blocks the refresh; raise it for an export known to carry rows the pipeline must refuse."""
+    settle_seconds: float = 0.0
+    """How long a file's size and modification time must be still before it loads (0 here: sources built
+    in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -105,13 +130,18 @@ class FeedSource:
             "date_formats": self.date_formats,
             "required": self.required,
             "return_statuses": self.return_statuses,
+            **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
         if self.bounds.fingerprint() is not None:  # at the defaults, files loaded before stay loaded
             settings["bounds"] = self.bounds.fingerprint()
+        if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
+            settings["sheet"] = self.sheet
+        if self.purchase_statuses:  # likewise
+            settings["purchase_statuses"] = self.purchase_statuses
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
-    def source_column(self, field_name: str) -> str | int | None:
-        """The file's column for a field: a header name, a 1-based position, or None if unmapped."""
+    def source_column(self, field_name: str) -> str | int | tuple[str, ...] | None:
+        """The file's column for a field: a header name, a 1-based position, alternative names, or None."""
         if self.columns:
             return self.columns.get(field_name)
         return field_name if self.header else None
@@ -124,6 +154,10 @@ class PipelineConfig:
     sources: tuple[FeedSource, ...]
     refresh: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    customer_grain: str = "customer"
+    """`customer`, or `account`: the account is the customer of segments, CLV and profiles."""
+    lookups: Lookups = field(default_factory=Lookups)
+    """Reporting currency, currency rates, vocabularies and survey codebook (`assets/ingest/lookups.py`)."""
 
     def source(self, feed_name: str) -> FeedSource | None:
         return next((s for s in self.sources if s.feed.name == feed_name), None)
@@ -133,11 +167,16 @@ def default_config(landing: Path) -> PipelineConfig:
     """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers.
 
     Every feed is optional: a feed without its folder is left out (an empty table), as a feed left
-    out of a configuration file is. With no feed folder at all every feed is listed, so the load
-    fails naming the folders it looked for.
+    out of a configuration file is. With no feed folder at all the generator's feeds are listed, so
+    the load fails naming the folders it looked for.
     """
     present = [feed for feed in FEEDS if (landing / feed.name).is_dir()]
-    return PipelineConfig(sources=tuple(FeedSource(feed=feed, folder=landing / feed.name) for feed in present or FEEDS))
+    return PipelineConfig(
+        sources=tuple(
+            FeedSource(feed=feed, folder=landing / feed.name, settle_seconds=DEFAULT_SETTLE_SECONDS)
+            for feed in present or LAYOUT_FEEDS
+        )
+    )
 
 
 def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
@@ -156,12 +195,17 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
     known = {feed.name: feed for feed in FEEDS}
     bounds = parse_bounds(document.get("bounds"), f"{path}: bounds")
+    grain = document.get("customer_grain", "customer")
+    if grain not in CUSTOMER_GRAINS:
+        raise FeedConfigError(f"{path}: customer_grain: must be one of {', '.join(CUSTOMER_GRAINS)}, got {grain!r}")
     sources = []
     for name, settings in feeds.items():
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
-        source = _source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}")
+        source = grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain)
         sources.append(replace(source, bounds=bounds))
+    check_grain(sources, grain, str(path))
+    check_customer_table(sources, str(path))
     if not set(feeds) & set(CUSTOMER_SOURCES):
         raise FeedConfigError(
             f"{path}: feeds: list at least one source of customers ({', '.join(CUSTOMER_SOURCES)}); "
@@ -172,7 +216,10 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
     check_refresh(refresh, f"{path}: refresh")
-    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve())
+    lookups = read_lookups(document, base, str(path))
+    return PipelineConfig(
+        sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), lookups=lookups, customer_grain=grain
+    )
 
 
 def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
@@ -188,9 +235,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     fmt = settings.get("format", "csv")
     if fmt not in FORMATS:
         raise FeedConfigError(f"{where}.format: '{fmt}' is not a format; valid formats are {', '.join(FORMATS)}")
-    encoding = str(settings.get("encoding", "utf-8")).lower()
-    if encoding not in ENCODINGS:
-        raise FeedConfigError(f"{where}.encoding: '{encoding}' is not supported; use one of {', '.join(ENCODINGS)}")
+    encoding = _encoding(settings, where)
     header = boolean(settings, "header", where, fmt != "whitespace")  # parquet and JSON lines name their columns
     columns = mapping(settings, "columns", where)
     constants = {str(k): str(v) for k, v in mapping(settings, "constants", where).items()}
@@ -202,24 +247,22 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
                     f"{where}.{kind}.{name}: unknown field of the {feed.name} feed; "
                     f"valid fields are {', '.join(fields)}"
                 )
+    columns = {name: column_choice(column, f"{where}.columns.{name}") for name, column in columns.items()}
     for name, column in columns.items():
-        if isinstance(column, bool) or not isinstance(column, (str, int)):
-            raise FeedConfigError(
-                f"{where}.columns.{name}: must be the file's column name or its 1-based position, got {column!r}"
-            )
         if isinstance(column, int) and column < 1:
             raise FeedConfigError(f"{where}.columns.{name}: positions start at 1, got {column}")
-        if isinstance(column, int) and fmt not in ("whitespace", "csv"):
-            raise FeedConfigError(f"{where}.columns.{name}: positions only work for csv and whitespace files")
+        if isinstance(column, int) and fmt not in ("whitespace", "csv", "xlsx"):
+            raise FeedConfigError(f"{where}.columns.{name}: positions only work for csv, whitespace and xlsx files")
         if isinstance(column, int) and header:
             raise FeedConfigError(f"{where}.columns.{name}: use column names when the file has a header")
-    if not header and fmt in ("csv", "whitespace"):
+    if not header and fmt in ("csv", "whitespace", "xlsx"):
         unnamed = [name for name, column in columns.items() if not isinstance(column, int)]
         if unnamed or not columns:
             raise FeedConfigError(
                 f"{where}.columns: files without a header need positions (1, 2, ...) for every mapped field"
             )
-    mapped = set(columns) if (columns or not header) else set(fields)
+    feed_map = feed_mapping(settings, feed, columns, where)
+    mapped = (set(columns) if (columns or not header) else set(fields)) | feed_map.fields
     missing = [
         f.name for f in feed.fields if f.required and f.name not in mapped | set(constants) | set(feed.derivable)
     ]
@@ -242,8 +285,12 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     return_statuses = tuple(
         v.lower() for v in string_list(settings, "return_statuses", where) or DEFAULT_RETURN_STATUSES
     )
-    if "return_statuses" in settings and "status" not in fields:
-        raise FeedConfigError(f"{where}.return_statuses: only the purchases feed has a status field")
+    for key in ("return_statuses", "purchase_statuses"):
+        if key in settings and "status" not in fields:
+            raise FeedConfigError(f"{where}.{key}: only the purchases feed has a status field")
+    purchase_statuses = tuple(v.lower() for v in string_list(settings, "purchase_statuses", where) or ())
+    if purchase_statuses and "status" not in mapped | set(constants):
+        raise FeedConfigError(f"{where}.purchase_statuses: map the status field to the column holding it")
     timestamp_formats = string_list(settings, "timestamp_formats", where) or DEFAULT_TIMESTAMP_FORMATS
     date_formats = string_list(settings, "date_formats", where) or DEFAULT_DATE_FORMATS
     for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
@@ -251,7 +298,9 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
             _check_format(str(fmt_string), f"{where}.{kind}")
     delimiter = single_character(settings, "delimiter", where, ",") or ","
     folder = root / text(settings, "folder", where, feed.name)
-    default_glob = {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl"}.get(fmt, "*")
+    default_glob = {"csv": "*.csv", "parquet": "*.parquet", "jsonl": "*.jsonl", "xlsx": "*.xlsx"}.get(fmt, "*")
+    if "sheet" in settings and fmt != "xlsx":
+        raise FeedConfigError(f"{where}.sheet: only xlsx workbooks have sheets (this feed's format is {fmt})")
     source = FeedSource(
         feed=feed,
         folder=folder,
@@ -267,9 +316,47 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         date_formats=date_formats,
         required=required,
         return_statuses=return_statuses,
+        purchase_statuses=purchase_statuses,
+        mapping=feed_map,
+        sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
+        settle_seconds=_settle_seconds(settings, where),
+        max_quarantine_share=_max_quarantine_share(settings, where),
     )
     _check_constants(source, where)
     return source
+
+
+def _encoding(settings: dict[str, Any], where: str) -> str:
+    """Any text encoding Python knows, by any of its names (`mac_roman`, `cp1252`, `latin-1`, `utf-16`, ...)."""
+    encoding = str(settings.get("encoding", "utf-8")).strip().lower()
+    try:
+        b"a".decode(encoding)  # also refuses codecs that are not text encodings, such as base64
+    except UnicodeDecodeError:
+        pass  # a text encoding, for which one byte is too short (utf-16)
+    except LookupError as exc:
+        raise FeedConfigError(
+            f"{where}.encoding: '{encoding}' is not a text encoding Python knows; e.g. utf-8, cp1252, latin-1, "
+            "mac_roman, utf-16 (a file starting with a byte order mark is read in the mark's encoding anyway)"
+        ) from exc
+    return "utf-8" if codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig" else encoding
+
+
+def _max_quarantine_share(settings: dict[str, Any], where: str) -> float:
+    value = settings.get("max_quarantine_share", DEFAULT_MAX_QUARANTINE_SHARE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise FeedConfigError(
+            f"{where}.max_quarantine_share: must be a share from 0 to 1 (e.g. 0.3 for 30 % of the rows), got {value!r}"
+        )
+    return float(value)
+
+
+def _settle_seconds(settings: dict[str, Any], where: str) -> float:
+    value = settings.get("settle_seconds", DEFAULT_SETTLE_SECONDS)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 3600:
+        raise FeedConfigError(
+            f"{where}.settle_seconds: must be a number of seconds from 0 to 3600 (0 loads files at once), got {value!r}"
+        )
+    return float(value)
 
 
 def _check_constants(source: FeedSource, where: str) -> None:

@@ -14,9 +14,16 @@ go (replaced or removed), its duplicates elsewhere are loaded again, once.
 
 A feed whose folder and glob match no file while the manifest holds loaded files fails instead of
 emptying the raw table: a glob typo or an emptied folder must not wipe a feed silently.
+
+Files still being written (see `landed.py`) are skipped and listed in `FeedLoad.unsettled`; their
+earlier version, if any, keeps its rows. A symbolic link leading out of the feed's folder is
+recorded as `failed`. The manifest is read once per load and kept current in memory, so a load
+costs time linear in the number of files.
 """
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,18 +33,19 @@ import polars as pl
 
 from assets.ingest.config import FeedSource
 from assets.ingest.feeds import Feed, raw_table_ddl
+from assets.ingest.landed import landed_files, outside_folder, unsettled_files
 from assets.ingest.manifest import (
     Entry,
+    ManifestView,
     Outcome,
     Stat,
-    current_entries,
     file_checksum,
     file_stat,
     prepare_manifest,
     record,
 )
 from assets.ingest.parsing import FeedFileError, parse_feed_file
-from assets.warehouse import roll_back, table_ref
+from assets.warehouse import table_ref
 
 QUARANTINE_DDL = """
 create table if not exists raw.quarantined_rows (
@@ -67,6 +75,8 @@ class FeedLoad:
     outcomes: list[Outcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     """Files already loaded with the same content and settings."""
+    unsettled: list[str] = field(default_factory=list)
+    """Files modified within the feed's `settle_seconds` and again while watched: still being written."""
 
     @property
     def failed(self) -> list[Outcome]:
@@ -76,14 +86,26 @@ class FeedLoad:
         return sum(getattr(o, counter) for o in self.outcomes)
 
 
-def landed_files(source: FeedSource) -> list[Path]:
-    """The feed's files, in name order; hidden and ``_``-prefixed files are not feeds."""
-    if not source.folder.is_dir():
-        raise FileNotFoundError(
-            f"{source.folder}: no such folder; the {source.feed.name} feed is read from {source.folder}/{source.glob} "
-            "(run `segments generate` for sample data)"
-        )
-    return sorted(p for p in source.folder.glob(source.glob) if p.is_file() and not p.name.startswith(("_", ".")))
+__all__ = ["FeedLoad", "create_empty_feed", "landed_files", "load_feed", "prepare_feed_tables"]
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Commit the block's statements together, or roll them back keeping the error that stopped them.
+
+    A failed commit (a full disk) can end the transaction itself; the rollback then fails with
+    `no transaction is active`, which must not replace the real error: it is added as a note.
+    """
+    con.execute("begin transaction")
+    try:
+        yield
+        con.execute("commit")
+    except BaseException as error:
+        try:
+            con.execute("rollback")
+        except duckdb.Error as rollback_error:
+            error.add_note(f"the rollback after this error failed too: {rollback_error}")
+        raise
 
 
 def prepare_feed_tables(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
@@ -114,12 +136,11 @@ def prepare_feed_tables(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
 def create_empty_feed(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     """An empty raw table for a feed the configuration does not list, so the models still build."""
     prepare_feed_tables(con, feed)
-    con.execute("begin transaction")
-    con.execute(f"delete from {table_ref('raw', feed.name)}")
-    con.execute("delete from raw.quarantined_rows where feed = ?", [feed.name])
-    con.execute("delete from raw.nulled_values where feed = ?", [feed.name])
-    con.execute("delete from raw.load_manifest where feed = ?", [feed.name])
-    con.execute("commit")
+    with transaction(con):
+        con.execute(f"delete from {table_ref('raw', feed.name)}")
+        con.execute("delete from raw.quarantined_rows where feed = ?", [feed.name])
+        con.execute("delete from raw.nulled_values where feed = ?", [feed.name])
+        con.execute("delete from raw.load_manifest where feed = ?", [feed.name])
 
 
 def load_feed(
@@ -135,98 +156,111 @@ def load_feed(
         load.outcomes.append(_record_no_files(con, source, now=now))
         return load
     _forget_removed_files(con, feed, [str(p) for p in files])
+    unsettled = set(unsettled_files(files, source.settle_seconds))
+    load.unsettled = [str(p) for p in files if p in unsettled]
+    manifest = ManifestView(con, feed.name)
     for path in files:
-        entries = current_entries(con, feed.name)
-        loaded = {
-            (e.checksum, e.reading_settings): name for name, es in entries.items() for e in es if e.status == "loaded"
-        }
-        current = _current_version(entries.get(str(path), []), loaded)
-        stat = file_stat(path)
-        if (
-            current
-            and current.reading_settings == settings
-            and (current.file_size, current.modified_at)
-            == (
-                stat.size,
-                stat.modified_at,
-            )
-        ):
-            load.skipped.append(str(path))
-            continue
-        checksum = file_checksum(path)
-        if current and (current.checksum, current.reading_settings) == (checksum, settings):
-            # touched, not changed: remember the new modification time so the next refresh skips the checksum
-            con.execute(
-                "update raw.load_manifest set modified_at = ? where feed = ? and source_file = ? and status = ?",
-                [stat.modified_at, feed.name, str(path), current.status],
-            )
-            load.skipped.append(str(path))
-            continue
-        started = time.perf_counter()
-        twin = loaded.get((checksum, settings))
-        parsed = None
-        if twin is not None and twin != str(path):
-            outcome = Outcome(source_file=str(path), status="same_content", same_as=twin)
-        else:
-            try:
-                parsed = parse_feed_file(path, source, now=now, pii_key=pii_key)
-            except FeedFileError as exc:
-                outcome = Outcome(source_file=str(path), status="failed", problem=str(exc))
-                known = (checksum, settings, outcome.problem)
-                if any(
-                    (e.status, e.checksum, e.reading_settings, e.problem) == ("failed", *known)
-                    for e in entries.get(str(path), [])
-                ):
-                    # failed again the same way: the manifest already says so
-                    load.outcomes.append(outcome)
-                    continue
-        con.execute("begin transaction")
-        try:
-            if parsed is not None:
-                outcome = _replace_rows(con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read)
-                _insert_nulled(con, parsed.nulled, feed)
-            elif outcome.status == "same_content":
-                _delete_rows(con, feed, path)
-                restore_orphaned_duplicates(con, feed, [str(path)])
-            record(
-                con,
-                feed.name,
-                outcome,
-                stat=stat,
-                checksum=checksum,
-                reading_settings=settings,
-                loaded_at=now,
-                load_seconds=time.perf_counter() - started,
-            )
-            con.execute("commit")
-        except BaseException:
-            roll_back(con)
-            raise
-        load.outcomes.append(outcome)
+        if path not in unsettled:
+            outcome = _load_file(con, source, path, manifest, settings=settings, now=now, pii_key=pii_key)
+            if outcome is None:
+                load.skipped.append(str(path))
+            else:
+                load.outcomes.append(outcome)
     return load
+
+
+def _load_file(
+    con: duckdb.DuckDBPyConnection,
+    source: FeedSource,
+    path: Path,
+    manifest: ManifestView,
+    *,
+    settings: str,
+    now: datetime,
+    pii_key: bytes | None,
+) -> Outcome | None:
+    """Load one file if the manifest has no current version of it; None when it is unchanged."""
+    feed = source.feed
+    entries = manifest.of(str(path))
+    current = _current_version(entries, manifest.loaded)
+    stat = file_stat(path)
+    if (
+        current
+        and current.reading_settings == settings
+        and (current.file_size, current.modified_at)
+        == (
+            stat.size,
+            stat.modified_at,
+        )
+    ):
+        return None
+    refused = outside_folder(path, source.folder)
+    checksum = "" if refused else file_checksum(path)
+    if current and (current.checksum, current.reading_settings) == (checksum, settings):
+        # touched, not changed: remember the new modification time so the next refresh skips the checksum
+        con.execute(
+            "update raw.load_manifest set modified_at = ? where feed = ? and source_file = ? and status = ?",
+            [stat.modified_at, feed.name, str(path), current.status],
+        )
+        return None
+    started = time.perf_counter()
+    twin = manifest.loaded.get((checksum, settings))
+    parsed = None
+    outcome = Outcome(source_file=str(path), status="loaded")  # until parsed: its counts come from the rows
+    if refused:
+        outcome = Outcome(source_file=str(path), status="failed", problem=refused)
+    elif twin is not None and twin != str(path):
+        outcome = Outcome(source_file=str(path), status="same_content", same_as=twin)
+    else:
+        try:
+            parsed = parse_feed_file(path, source, now=now, pii_key=pii_key)
+        except FeedFileError as exc:
+            outcome = Outcome(source_file=str(path), status="failed", problem=str(exc))
+    if outcome.status == "failed" and any(
+        (e.status, e.checksum, e.reading_settings, e.problem) == ("failed", checksum, settings, outcome.problem)
+        for e in entries
+    ):
+        return outcome  # failed again the same way: the manifest already says so
+    with transaction(con):
+        if parsed is not None:
+            outcome = _replace_rows(con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read)
+            _insert_nulled(con, parsed.nulled, feed)
+        elif outcome.status == "same_content":
+            _delete_rows(con, feed, path)
+            restore_orphaned_duplicates(con, feed, [str(path)])
+        record(
+            con,
+            feed.name,
+            outcome,
+            stat=stat,
+            checksum=checksum,
+            reading_settings=settings,
+            loaded_at=now,
+            load_seconds=time.perf_counter() - started,
+        )
+    manifest.recorded(outcome, stat=stat, checksum=checksum, reading_settings=settings)
+    return outcome
 
 
 def _forget_removed_files(con: duckdb.DuckDBPyConnection, feed: Feed, landed: list[str]) -> None:
     """The raw tables mirror the landing folder: a file taken away takes its rows along (status `removed`)."""
-    con.execute("begin transaction")
-    try:
-        gone = con.execute(
+    with transaction(con):
+        known = con.execute(
             "select distinct source_file from raw.load_manifest "
-            "where feed = ? and status in ('loaded', 'same_content', 'failed') and not list_contains(?, source_file)",
-            [feed.name, landed],
+            "where feed = ? and status in ('loaded', 'same_content', 'failed')",
+            [feed.name],
         ).fetchall()
-        for (path,) in gone:
+        gone = sorted({path for (path,) in known} - set(landed))  # a set difference: linear in the files
+        if not gone:
+            return
+        for path in gone:
             _delete_rows(con, feed, Path(path))
-        restore_orphaned_duplicates(con, feed, [path for (path,) in gone])
+        restore_orphaned_duplicates(con, feed, gone)
         con.execute(
             "update raw.load_manifest set status = 'removed' "
-            "where feed = ? and status in ('loaded', 'same_content', 'failed') and not list_contains(?, source_file)",
-            [feed.name, landed],
+            "where feed = ? and status in ('loaded', 'same_content', 'failed') and list_contains(?, source_file)",
+            [feed.name, gone],
         )
-        con.execute("commit")
-    except BaseException:
-        roll_back(con)
-        raise
 
 
 def _has_loaded_files(con: duckdb.DuckDBPyConnection, feed: Feed) -> bool:
@@ -250,8 +284,7 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
             "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration"
         ),
     )
-    con.execute("begin transaction")
-    try:
+    with transaction(con):
         record(
             con,
             source.feed.name,
@@ -262,10 +295,6 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
             loaded_at=now,
             load_seconds=0.0,
         )
-        con.execute("commit")
-    except BaseException:
-        roll_back(con)
-        raise
     return outcome
 
 
@@ -345,35 +374,34 @@ def split_duplicates(
     """
     columns = [name for name, _ in feed.stored_columns]
     first_line = pl.col("_source_row").min().over(columns)
-    marked = loaded.with_columns(
+    # rows are told apart by position: an unpivoted line gives several rows with the same line number
+    marked = loaded.with_row_index("_row").with_columns(
         pl.when(first_line != pl.col("_source_row"))
         .then(pl.lit(DUPLICATE_REASON) + pl.col("_source_file") + pl.lit(" line ") + first_line.cast(pl.String))
         .alias("_duplicate_of")
     )
-    con.register(
-        "_candidates", marked.filter(pl.col("_duplicate_of").is_null()).select(*columns, "_source_row").to_arrow()
-    )
+    con.register("_candidates", marked.filter(pl.col("_duplicate_of").is_null()).select(*columns, "_row").to_arrow())
     try:
         matches = " and ".join(f"c.{c} is not distinct from e.{c}" for c in columns)
         earlier = con.execute(
             f"""
-            select c._source_row, min(e._source_file || ' line ' || e._source_row)
+            select c._row, min(e._source_file || ' line ' || e._source_row)
             from _candidates as c join {table_ref("raw", feed.name)} as e on {matches}
-            group by c._source_row
+            group by c._row
             """
         ).fetchall()
     finally:
         con.unregister("_candidates")
     if earlier:
         other = pl.DataFrame(
-            {"_source_row": [row for row, _ in earlier], "_other": [DUPLICATE_REASON + where for _, where in earlier]},
-            schema={"_source_row": pl.Int64, "_other": pl.String},
+            {"_row": [row for row, _ in earlier], "_other": [DUPLICATE_REASON + where for _, where in earlier]},
+            schema={"_row": pl.UInt32, "_other": pl.String},
         )
-        marked = marked.join(other, on="_source_row", how="left", maintain_order="left").with_columns(
+        marked = marked.join(other, on="_row", how="left", maintain_order="left").with_columns(
             pl.coalesce("_duplicate_of", "_other").alias("_duplicate_of")
         )
         marked = marked.drop("_other")
-    keep = marked.filter(pl.col("_duplicate_of").is_null()).drop("_duplicate_of")
+    keep = marked.filter(pl.col("_duplicate_of").is_null()).drop("_duplicate_of", "_row")
     duplicates = marked.filter(pl.col("_duplicate_of").is_not_null()).select(
         pl.lit(feed.name).alias("feed"),
         pl.col("_source_file").alias("source_file"),
@@ -395,12 +423,14 @@ def restore_orphaned_duplicates(con: duckdb.DuckDBPyConnection, feed: Feed, dele
     orphans = _orphaned_duplicates(con, feed, deleted)
     if orphans.is_empty():
         return
-    con.register("_orphans", orphans.select("source_file", "source_row").to_arrow())
+    con.register("_orphans", orphans.select("source_file", "source_row", "raw_record").to_arrow())
     try:
+        # the record too: an unpivoted line's rows share its line number
         con.execute(
-            "delete from raw.quarantined_rows as q where feed = ? and exists "
-            "(select 1 from _orphans as o where o.source_file = q.source_file and o.source_row = q.source_row)",
-            [feed.name],
+            "delete from raw.quarantined_rows as q where feed = ? and starts_with(q.reason, ?) and exists "
+            "(select 1 from _orphans as o where o.source_file = q.source_file and o.source_row = q.source_row "
+            "and o.raw_record = q.raw_record)",
+            [feed.name, DUPLICATE_REASON],
         )
     finally:
         con.unregister("_orphans")

@@ -121,6 +121,49 @@ def current_entries(con: duckdb.DuckDBPyConnection, feed: str) -> dict[str, list
     return entries
 
 
+class ManifestView:
+    """A feed's manifest rows of files now landed, read once per load and kept current as files commit.
+
+    Reading the manifest again for every file made a load of n files cost n manifest reads
+    (58 s for a no-op reload of 2,000 files); this keeps a load linear in its files.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, feed: str) -> None:
+        self.entries = current_entries(con, feed)
+        self.loaded = {
+            (e.checksum, e.reading_settings): name
+            for name, es in self.entries.items()
+            for e in es
+            if e.status == "loaded"
+        }
+        """(checksum, reading settings) -> the path loaded with them."""
+
+    def of(self, path: str) -> list[Entry]:
+        return self.entries.get(path, [])
+
+    def recorded(self, outcome: Outcome, *, stat: Stat, checksum: str, reading_settings: str) -> None:
+        """Follow what `record` wrote: a failure keeps the loaded version, anything else replaces all."""
+        path = outcome.source_file
+        kept = [e for e in self.of(path) if e.status != "failed"] if outcome.status == "failed" else []
+        for old in self.of(path):
+            key = (old.checksum, old.reading_settings)
+            if old.status == "loaded" and outcome.status != "failed" and self.loaded.get(key) == path:
+                del self.loaded[key]
+        new = Entry(
+            path,
+            outcome.status,
+            stat.size,
+            stat.modified_at,
+            checksum,
+            reading_settings,
+            outcome.same_as,
+            outcome.problem,
+        )
+        self.entries[path] = [*kept, new]
+        if outcome.status == "loaded":
+            self.loaded[(checksum, reading_settings)] = path
+
+
 def record(
     con: duckdb.DuckDBPyConnection,
     feed: str,

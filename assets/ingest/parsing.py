@@ -15,7 +15,22 @@ import polars as pl
 from assets.ingest.config import FeedSource
 from assets.ingest.pii import keyed_hash
 from assets.ingest.reading import LINE, SHAPE_PROBLEM, FeedFileError, read_table
-from assets.ingest.validation import field_problem, implausible_problem, nulled_when_implausible, typed_value
+from assets.ingest.reshaping import (
+    SOURCE_COLUMN,
+    UNPIVOT_NAME,
+    UNPIVOT_VALUE,
+    derive_fields,
+    derived_column,
+    map_values,
+    unpivot_table,
+)
+from assets.ingest.validation import (
+    field_problem,
+    implausible_problem,
+    not_purchase_reason,
+    nulled_when_implausible,
+    typed_value,
+)
 
 __all__ = ["FeedFileError", "ParsedFile", "parse_feed_file", "read_raw_text"]
 LIKELY_DELIMITERS = (";", "\t", "|", ",")
@@ -38,6 +53,7 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
     table = read_table(path, source)
     feed = source.feed
     names = match_columns(source_columns(source), table.columns, path)
+    table, names = _reshaped(table, names, source, path)
     missing = sorted({column for column in names.values() if column not in table.columns})
     if not source.columns:
         # no explicit mapping: the header names the fields; only required ones must be there
@@ -52,12 +68,17 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
         names = {name: column for name, column in names.items() if column in table.columns}
         missing += [group[0] for group in feed.one_of if not (set(group) & (set(names) | set(source.constants)))]
     if missing:
-        expected = ",".join(str(c) for c in names.values()) if source.columns else ",".join(feed.field_names)
+        expected = (
+            ",".join(c for c in names.values() if not c.startswith("__"))
+            if source.columns
+            else ",".join(feed.field_names)
+        )
         raise FeedFileError(
             f"{path}: missing column(s) {', '.join(missing)}; the {feed.name} feed expects the columns {expected}"
             + _delimiter_hint(table.columns, source)
         )
     columns = []
+    mapped = source.mapping
     for f in feed.fields:
         if f.name in names:
             # a value of only whitespace is missing, like an empty one
@@ -67,8 +88,29 @@ def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
             columns.append(pl.lit(source.constants[f.name]).alias(f.name))
         else:
             columns.append(pl.lit(None, dtype=pl.String).alias(f.name))
-    frame = table.select(LINE, *columns, SHAPE_PROBLEM)
+    lineage = [SOURCE_COLUMN] if SOURCE_COLUMN in table.columns else []
+    frame = table.select(LINE, *columns, SHAPE_PROBLEM, *lineage)
+    if mapped.values:
+        frame = frame.with_columns(map_values(mapped.values))
+    if mapped.currency and "currency" in feed.field_names:
+        frame = frame.with_columns(pl.col("currency").fill_null(mapped.currency))
     return derive_missing(frame, set(names) | set(source.constants), source, path)
+
+
+def _reshaped(
+    table: pl.DataFrame, names: dict[str, str], source: FeedSource, path: Path
+) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Derived fields, then unpivoting, per the feed's mapping; the fields they fill name their new columns."""
+    mapped = source.mapping
+    if mapped.derive:
+        required = {name for name in mapped.derive if source.is_required(name)}
+        formats = (source.date_formats[0], source.timestamp_formats[0])
+        table = derive_fields(table, mapped.derive, source.feed, path, formats, required)
+        names = {**names, **{name: derived_column(name) for name in mapped.derive}}
+    if mapped.unpivot is not None:
+        table = unpivot_table(table, mapped.unpivot, path)
+        names = {**names, mapped.unpivot.name: UNPIVOT_NAME, mapped.unpivot.value: UNPIVOT_VALUE}
+    return table, names
 
 
 def _delimiter_hint(columns: list[str], source: FeedSource) -> str:
@@ -82,17 +124,21 @@ def _delimiter_hint(columns: list[str], source: FeedSource) -> str:
     return f" (the header reads as one column: is the delimiter '{shown}' rather than '{source.delimiter}'?)"
 
 
-def match_columns(wanted: dict[str, str], columns: list[str], path: Path) -> dict[str, str]:
+def match_columns(wanted: dict[str, str | tuple[str, ...]], columns: list[str], path: Path) -> dict[str, str]:
     """Field -> the file's column, matching header names ignoring case and surrounding whitespace.
 
     Exports spell headers `Quantity` or ` quantity `; an exact match wins, and a name that matches
-    two columns only this loosely is a whole-file problem rather than a guess.
+    two columns only this loosely is a whole-file problem rather than a guess. Of alternative
+    names, the first the file has wins; none present reads as the missing column `A or B`.
     """
     loose: dict[str, list[str]] = {}
     for column in columns:
         loose.setdefault(column.strip().casefold(), []).append(column)
     matched = {}
-    for name, column in wanted.items():
+    for name, choice in wanted.items():
+        alternatives = choice if isinstance(choice, tuple) else (choice,)
+        present = [c for c in alternatives if c in columns or c.strip().casefold() in loose]
+        column = present[0] if present else " or ".join(alternatives)
         found = [column] if column in columns else loose.get(column.strip().casefold(), [column])
         if len(found) > 1:
             raise FeedFileError(
@@ -103,9 +149,9 @@ def match_columns(wanted: dict[str, str], columns: list[str], path: Path) -> dic
     return matched
 
 
-def source_columns(source: FeedSource) -> dict[str, str]:
-    """Field -> the file's column that carries it (positions become `column_<n>`)."""
-    names = {}
+def source_columns(source: FeedSource) -> dict[str, str | tuple[str, ...]]:
+    """Field -> the file's column that carries it (positions become `column_<n>`), or alternative names."""
+    names: dict[str, str | tuple[str, ...]] = {}
     for f in source.feed.fields:
         column = source.source_column(f.name)
         if column is not None:
@@ -172,6 +218,10 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
         .replace("", None)
         .alias("_reason")
     )
+    not_purchase = not_purchase_reason(source)
+    if not_purchase is not None:
+        # an open or lost deal is no purchase: that is its one reason, whatever else it lacks
+        checked = checked.with_columns(pl.coalesce(not_purchase, pl.col("_reason")).alias("_reason"))
     good = checked.filter(pl.col("_reason").is_null()).with_columns(
         implausible_problem(f, source, now).alias(f"_nulled_{f.name}") for f in nullable
     )
@@ -195,7 +245,7 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
         pl.lit(feed.name).alias("feed"),
         pl.lit(str(path)).alias("source_file"),
         pl.col(LINE).cast(pl.Int64).alias("source_row"),
-        pl.col("_reason").alias("reason"),
+        _located(pl.col("_reason"), raw.columns).alias("reason"),
         pl.struct(feed.field_names).struct.json_encode().alias("raw_record"),
         pl.lit(now).cast(pl.Datetime("us")).alias("quarantined_at"),
     )
@@ -227,3 +277,10 @@ def nulled_values(good: pl.DataFrame, fields: list[str], feed: str, path: Path, 
         for name in fields
     ]
     return pl.concat([pl.DataFrame(schema=NULLED_SCHEMA), *frames])
+
+
+def _located(reason: pl.Expr, columns: list[str]) -> pl.Expr:
+    """An unpivoted row's reason names the file column it came from, as its source row names the line."""
+    if SOURCE_COLUMN not in columns:
+        return reason
+    return pl.format("column {}: {}", pl.col(SOURCE_COLUMN), reason)

@@ -33,6 +33,8 @@ _CURRENCY_CODES = """
     TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG"""
 CURRENCIES = frozenset(_CURRENCY_CODES.split())
 FORMULA_PATTERN = r"^([=@]|[+\-][^0-9.\s])"
+NOT_PURCHASE_REASON = "not a purchase: "
+"""Reason prefix of purchase-feed rows whose status is no purchase (an open or lost deal): accounted for, not broken."""
 
 
 def typed_value(field: Field, source: FeedSource) -> pl.Expr:
@@ -170,3 +172,22 @@ def nulled_when_implausible(field: Field, source: FeedSource) -> bool:
     quantities and amounts carry the row's meaning, so an implausible one quarantines it.
     """
     return field.type in ("date", "timestamp") and not source.is_required(field.name)
+
+
+def not_purchase_reason(source: FeedSource) -> pl.Expr | None:
+    """Why a row of a source with `purchase_statuses` is no purchase (its status is neither a purchase nor a return).
+
+    None when the source lists no purchase statuses. Such a row is quarantined with this reason
+    alone: an open or lost deal is accounted for, not a broken row.
+    """
+    if not source.purchase_statuses:
+        return None
+    allowed = [*source.purchase_statuses, *source.return_statuses]
+    status = pl.col("status")
+    listed = ", ".join(source.purchase_statuses)
+    return (
+        pl.when(status.is_null())
+        .then(pl.lit(f"{NOT_PURCHASE_REASON}no status (purchase_statuses: {listed})"))
+        .when(~status.str.to_lowercase().is_in(allowed))
+        .then(pl.format(f"{NOT_PURCHASE_REASON}status '{{}}' (purchase_statuses: {listed})", status))
+    )

@@ -40,6 +40,10 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "segment_profiles": (SEGMENT_PROFILES, "One row per segment of each kind, with size, revenue and CLV."),
     "clv_model_parameters": (CLV_MODEL_PARAMETERS, "One row per fitted CLV model parameter."),
     "clv_backtest": (CLV_BACKTEST, "One row per model: hold-out predictions against what happened."),
+    "unknown_values": (
+        CUSTOMER_SEGMENTS,
+        "One row per field and value no value map (feeds.<feed>.values) or vocabulary knows, with its rows.",
+    ),
 }
 DERIVED_TABLES: dict[str, str] = {
     "segment_history": "One row per customer, segment kind and published version: every published assignment.",

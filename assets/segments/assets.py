@@ -7,18 +7,20 @@ from assets.charts import bar_chart
 from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
 from assets.features.dbt import CUSTOMER_FEATURES
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.ingest.reshaping import unmapped_values
 from assets.metadata import frame_metadata
-from assets.segments.config import default_config
 from assets.segments.labels import label_customers
 from assets.segments.persona import persona_descriptions
 from assets.segments.persona_features import persona_features
 from assets.segments.profiles import segment_kinds
 from assets.segments.profiles import segment_profiles as build_profiles
+from assets.segments.vocabularies import UNKNOWN_VALUES_SCHEMA, segmentation_config, unknown_vocabulary_values
 from assets.warehouse import read_table, replace_table
-from orchestration.resources import Warehouse
+from orchestration.resources import Landing, Warehouse
 
 CUSTOMER_SEGMENTS = dg.AssetKey([CANDIDATE_SCHEMA, "customer_segments"])
 SEGMENT_PROFILES = dg.AssetKey([CANDIDATE_SCHEMA, "segment_profiles"])
+UNKNOWN_VALUES = "unknown_values"
 MART_SCHEMA = "marts"
 CHART_LABEL_CHARACTERS = 26
 
@@ -45,7 +47,9 @@ def _read_inputs(warehouse: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
         "income band, education), geographic (country, region, urbanicity), psychographic group, "
         "behavioural (RFM scores 1-5 and named RFM segment, category affinity, preferred channel, "
         "purchase cadence), firmographic (industry, employee band), value tier by CLV, churn risk by "
-        "P(alive) and persona (k-means clusters). Settings in `assets/segments/segmentation.yaml`. "
+        "P(alive) and persona (k-means clusters). Settings in `assets/segments/segmentation.yaml`, with the "
+        "feeds configuration's `vocabularies` merged in; values no value map or vocabulary knows are counted "
+        "per field and value in `candidate.unknown_values`. "
         "Candidate: published to `segments.customer_segments` once every check passes."
     ),
     group_name="segmentation",
@@ -53,18 +57,36 @@ def _read_inputs(warehouse: Warehouse) -> tuple[pl.DataFrame, pl.DataFrame, pl.D
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
 )
-def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
-    config = default_config()
+def customer_segments(warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
+    feeds = landing.pipeline_config()
+    config = segmentation_config(feeds.lookups.vocabularies)
     features, clv, category_mix, channel_mix = _read_inputs(warehouse)
     segments, personas, fit = label_customers(features, clv, category_mix, channel_mix, config)
+    with warehouse.connect(read_only=True) as con:
+        unmapped = [
+            (f"feeds.{source.feed.name}.values.{name}", name, value, rows)
+            for source in feeds.sources
+            for name, values in unmapped_values(con, source).items()
+            for value, rows in values.items()
+        ]
+    unknown = pl.concat(
+        [
+            pl.DataFrame(unmapped, schema=UNKNOWN_VALUES_SCHEMA, orient="row"),
+            unknown_vocabulary_values(features, config),
+        ]
+    )
     with warehouse.connect() as con:
         replace_table(con, CANDIDATE_SCHEMA, "customer_segments", segments)
+        replace_table(con, CANDIDATE_SCHEMA, UNKNOWN_VALUES, unknown)
     sizes = {kind: dict(segments[kind].value_counts(sort=True).iter_rows()) for kind in segment_kinds(config)}
     persona_sizes = segments["persona"].value_counts(sort=True)
     return dg.MaterializeResult(
         metadata={
             **frame_metadata(segments, table="candidate.customer_segments"),
             "segment_sizes": dg.MetadataValue.json(sizes),
+            "unknown_values": dg.MetadataValue.json(
+                [dict(zip(unknown.columns, row, strict=True)) for row in unknown.head(50).iter_rows()]
+            ),
             "persona_k": dg.MetadataValue.int(fit.k),
             "persona_k_choice": "fixed in segmentation.yaml" if config.persona.k else "highest silhouette",
             "persona_silhouettes": dg.MetadataValue.json({str(k): round(s, 4) for k, s in fit.silhouettes.items()}),
@@ -92,8 +114,8 @@ def customer_segments(warehouse: Warehouse) -> dg.MaterializeResult:
     owners=[OWNER],
     pool=WAREHOUSE_POOL,
 )
-def segment_profiles(warehouse: Warehouse) -> dg.MaterializeResult:
-    config = default_config()
+def segment_profiles(warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
+    config = segmentation_config(landing.pipeline_config().lookups.vocabularies)
     features, clv, category_mix, channel_mix = _read_inputs(warehouse)
     with warehouse.connect(read_only=True) as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")

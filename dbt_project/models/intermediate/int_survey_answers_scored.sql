@@ -6,7 +6,7 @@ answers as (
 ),
 
 codebook as (
-    select * from {{ ref('survey_codebook') }}
+    select * from {{ ref('int_survey_codebook_resolved') }}
 ),
 
 joined as (

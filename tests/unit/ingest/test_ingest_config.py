@@ -12,9 +12,9 @@ BAD_CONFIGS = {
         "feeds:\n  purchases:\n    columns: [order_id, customer_id]\n",
         f"{PURCHASES_KEY}.columns: must be a mapping",
     ),
-    "a column as a list": (
-        "feeds:\n  purchases:\n    columns: {order_id: [a, b], customer_id: c, ordered_at: d, unit_price: u}\n",
-        f"{PURCHASES_KEY}.columns.order_id: must be the file's column name or its 1-based position",
+    "a column as a mapping": (
+        "feeds:\n  purchases:\n    columns: {order_id: {a: b}, customer_id: c, ordered_at: d, unit_price: u}\n",
+        f"{PURCHASES_KEY}.columns.order_id: must be the file's column name, its 1-based position or a list",
     ),
     "return_statuses as a string": (
         "feeds:\n  purchases:\n    return_statuses: returned\n",

@@ -36,6 +36,7 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
                 {"model": ["bgnbd", "clv"], "parameter": ["r", "status"], "value": [0.2, None], "note": [None, NOTE]}
             ),
             "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "customers": [len(rfm)]}),
+            "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
         }.items():
