@@ -12,6 +12,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 import pytest
+import yaml
 
 from assets.publish.store import PublishedStore
 from orchestration.refresh import failures, run_refresh
@@ -166,3 +167,35 @@ def test_nine_buyers_publish_and_one_segment_holding_all_revenue_has_a_share_of_
     for kind, customer_total, revenue_total, lowest, highest in shares:
         assert abs(customer_total - 1) < 1e-12 and abs(revenue_total - 1) < 1e-12, kind
         assert 0 <= lowest <= highest <= 1, kind
+
+
+CUSTOMER_TABLE = Path(__file__).resolve().parents[1] / "fixtures" / "customer_table"
+
+
+def test_a_customer_table_alone_publishes_its_segments_and_a_clv_status(tmp_path):
+    document = yaml.safe_load((CUSTOMER_TABLE / "feeds.yaml").read_text())
+    config = tmp_path / "feeds.yaml"
+    # the fixture's customer table alone: no order lines, sign-ups, surveys or accounts
+    alone = {**document, "landing": str(CUSTOMER_TABLE), "feeds": {"customers": document["feeds"]["customers"]}}
+    config.write_text(yaml.safe_dump(alone))
+    warehouse = tmp_path / "warehouse.duckdb"
+    result = run_refresh(warehouse, CUSTOMER_TABLE, instance=dg.DagsterInstance.ephemeral(), config_file=config)
+    assert result.success, failures(result)
+    con = duckdb.connect(str(PublishedStore.beside(warehouse).current), read_only=True)
+    try:
+        found: dict[str, set[str]] = {}
+        for kind, segment in con.execute("select segment_kind, segment from segments.segment_profiles").fetchall():
+            found.setdefault(kind, set()).add(segment)
+        status, note = con.execute("select clv_status, clv_note from segments.publication").fetchone()
+        customers = con.execute("select count(*) from segments.customer_segments").fetchone()[0]
+    finally:
+        con.close()
+    table_rows = len((CUSTOMER_TABLE / "campaign" / "marketing_campaign.tsv").read_text().splitlines()) - 1
+    assert customers == table_rows
+    # the table's profile and its pre-aggregated history both segment
+    assert len(found["education_level"] - {"unknown"}) >= 2 and len(found["income_band"] - {"unknown"}) >= 2
+    assert found["rfm_segment"] - {"No purchases"}
+    assert found["psychographic_group"] == {"unknown"}  # no surveys: one documented label
+    assert status in ("modelled", "low confidence", "unavailable") and note.startswith(status)
+    if status == "unavailable":
+        assert f"only {table_rows} customers have bought" in note or "second day" in note

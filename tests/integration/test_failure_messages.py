@@ -55,16 +55,14 @@ def test_a_bad_file_is_the_first_line_of_the_cli_with_no_colour_codes(sample, tm
 
 def test_a_failing_dbt_test_names_the_offending_rows(sample, tmp_path):
     landing = copy_landing(sample, tmp_path)
-    purchases = next((landing / "purchases").glob("*.csv"))
-    header = purchases.read_text().splitlines()[0]
-    (landing / "purchases" / "euro.csv").write_text(
-        header + ",currency\nEURO1,C0000001,2026-01-02 10:00:00,P1,books,1,9.99,web,EUR\n"
+    answers = next((landing / "surveys").glob("*.csv"))
+    header = answers.read_text().splitlines()[0]
+    (landing / "surveys" / "unknown_question.csv").write_text(
+        header + "\nR-UNKNOWN,C0000001,S1,Q999,3,2026-01-02 10:00:00\n"
     )
     result = run_refresh(tmp_path / "w.duckdb", landing, instance=dg.DagsterInstance.ephemeral())
     assert not result.success
     first = failures(result)[0]
-    assert first.startswith(
-        "check accepted_values_stg_shop__purchases_currency_code__USD on staging/stg_shop__purchases failed: "
-        "1 failing row(s): {order_id: 'EURO1', customer_id: 'C0000001'"
-    )
-    assert "currency_code: 'EUR'" in first
+    assert first.startswith("check relationships_stg_surveys__answers_question_id__question_id__ref_"), first
+    assert "failed: 1 failing row(s): {response_id: 'R-UNKNOWN', customer_id: 'C0000001'" in first
+    assert "question_id: 'Q999'" in first
