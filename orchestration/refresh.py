@@ -21,6 +21,7 @@ from assets.publish.log import Attempt, mark_abandoned, next_version, record
 from assets.publish.mirror import mirror_published, mirrored_version
 from assets.publish.store import PublishedStore
 from orchestration.definitions import build_definitions
+from orchestration.failures import failures
 from orchestration.resources import Landing, Publication, Warehouse
 
 CANDIDATE_TABLES = (
@@ -176,24 +177,3 @@ def candidate_row_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
         if built and rows is not None:
             counts[table] = int(rows.value)
     return counts
-
-
-def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = False) -> list[str]:
-    """One line per failed step or failed blocking (error-severity) check, with what the check found.
-
-    Checks that fail with WARN severity do not stop publication; ``include_warnings`` lists them too.
-    """
-    lines = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            lines.append(f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            blocking = evaluation.severity == dg.AssetCheckSeverity.ERROR
-            if not evaluation.passed and (blocking or include_warnings):
-                details = {k: v.value for k, v in evaluation.metadata.items()}
-                kind = "check" if blocking else "warning"
-                target = evaluation.asset_key.to_user_string()
-                lines.append(f"{kind} {evaluation.check_name} on {target} failed: {details}")
-    return lines

@@ -6,6 +6,7 @@ so the lineage is one graph. dbt tests appear as asset checks.
 """
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,8 @@ def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: 
     Asset keys mirror the warehouse (`["marts", "fct_orders"]` is `marts.fct_orders`); events of
     other kinds (test results) and relations that are not in the warehouse pass unchanged.
     """
+    if isinstance(event, dg.AssetCheckResult):
+        return with_failing_rows(con, event)
     if isinstance(event, dg.Output):
         key = context.asset_key_for_output(event.output_name)
     elif isinstance(event, dg.AssetMaterialization):
@@ -96,6 +99,38 @@ def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: 
             markdown_table(con.sql(f"select * from {relation} limit {PREVIEW_ROWS}").pl())
         )
     return event.with_metadata({**event.metadata, **extra})
+
+
+FAILING_ROWS_SHOWN = 5
+# contact data never leaves raw.* and the consented exports: not even in a failure message
+CONTACT_COLUMNS = re.compile(r"email|phone|hmac|name|address|company", re.IGNORECASE)
+
+
+def with_failing_rows(con: duckdb.DuckDBPyConnection, event: dg.AssetCheckResult) -> dg.AssetCheckResult:
+    """A failed dbt test's first offending rows (keys and values), read from its stored failures.
+
+    The project stores every test's failures as a view (`test_failures` schema), so the failure
+    message names the rows instead of a count alone; contact columns are left out.
+    """
+    unique_id = event.metadata.get("unique_id")
+    if event.passed or unique_id is None:
+        return event
+    node = json.loads(dbt_project.manifest_path.read_text())["nodes"].get(getattr(unique_id, "value", unique_id))
+    if not node or not node.get("relation_name"):
+        return event
+    relation = table_ref(node["schema"], node["alias"])
+    try:
+        frame = con.sql(f"select * from {relation} limit {FAILING_ROWS_SHOWN}").pl()
+    except duckdb.Error:
+        return event  # the stored failures are gone: the count alone must do
+    frame = frame.select(c for c in frame.columns if not CONTACT_COLUMNS.search(c))
+    rows = [
+        {k: (v if isinstance(v, (int, float, bool, type(None))) else str(v)) for k, v in r.items()}
+        for r in frame.iter_rows(named=True)
+    ]
+    return event.with_metadata(
+        {**event.metadata, "failing_rows": dg.MetadataValue.json(rows), "failures_relation": str(relation)}
+    )
 
 
 GENERATED_FOLDERS = ("target", "logs", "dbt_packages")

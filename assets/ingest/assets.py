@@ -53,6 +53,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 context.log.info(f"{feed.name}: contact details pseudonymised with the key from the {key_source}")
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
+            nulled = con.execute("select count(*) from raw.nulled_values where feed = ?", [feed.name]).fetchall()[0][0]
             unmapped = unmapped_values(con, source)
         for name, values in unmapped.items():
             context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
@@ -77,6 +78,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
                 "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
+                "values_nulled": dg.MetadataValue.int(int(nulled)),  # implausible values in loaded rows
                 "unmapped_values": dg.MetadataValue.json(unmapped),
             }
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from typing import Any, Literal
 import polars as pl
 import yaml
 
+from assets.ingest.bounds import Bounds, parse_bounds
 from assets.ingest.config_values import (
     FeedConfigError,
     boolean,
@@ -60,7 +61,7 @@ SOURCE_KEYS = (
 )
 DEFAULT_MAX_QUARANTINE_SHARE = 0.05
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh", "customer_grain", *LOOKUP_KEYS)
+TOP_KEYS = ("landing", "feeds", "refresh", "bounds", "customer_grain", *LOOKUP_KEYS)
 CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
 """Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
@@ -96,6 +97,8 @@ class FeedSource:
     """Fields this source must carry on every row, beyond the feed's own required fields."""
     return_statuses: tuple[str, ...] = DEFAULT_RETURN_STATUSES
     """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
+    bounds: Bounds = field(default_factory=Bounds)
+    """Plausibility bounds (`bounds:` of the configuration) shared by every feed."""
     purchase_statuses: tuple[str, ...] = ()
     """When set, the `status` values (case-insensitive) of purchases; rows of other statuses (open or lost
     deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
@@ -129,6 +132,8 @@ class FeedSource:
             "return_statuses": self.return_statuses,
             **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
+        if self.bounds.fingerprint() is not None:  # at the defaults, files loaded before stay loaded
+            settings["bounds"] = self.bounds.fingerprint()
         if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
             settings["sheet"] = self.sheet
         if self.purchase_statuses:  # likewise
@@ -189,6 +194,7 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     if not isinstance(feeds, dict) or not feeds:
         raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
     known = {feed.name: feed for feed in FEEDS}
+    bounds = parse_bounds(document.get("bounds"), f"{path}: bounds")
     grain = document.get("customer_grain", "customer")
     if grain not in CUSTOMER_GRAINS:
         raise FeedConfigError(f"{path}: customer_grain: must be one of {', '.join(CUSTOMER_GRAINS)}, got {grain!r}")
@@ -196,7 +202,8 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     for name, settings in feeds.items():
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
-        sources.append(grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain))
+        source = grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain)
+        sources.append(replace(source, bounds=bounds))
     check_grain(sources, grain, str(path))
     check_customer_table(sources, str(path))
     if not set(feeds) & set(CUSTOMER_SOURCES):

@@ -114,9 +114,7 @@ def rule_descriptions(
     value_basis, churn_basis = bases
     descriptions = {("rfm_segment", rule.segment): rule.description for rule in config.rfm_rules}
     descriptions[("rfm_segment", config.no_purchases_label)] = "Signed up but has not bought yet."
-    fallback = (
-        " (no lifetime value model for this data: ranked by spend to date)" if value_basis != VALUE_BY_CLV else ""
-    )
+    fallback = ", as this data support no lifetime value model" if value_basis != VALUE_BY_CLV else ""
     previous = 0.0
     for label, share in config.value_tiers:
         after = f" (after the top {previous:.0%})" if previous else ""
