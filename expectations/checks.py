@@ -11,7 +11,8 @@ from typing import Any
 import dagster as dg
 import polars as pl
 
-from assets.clv.assets import CANDIDATE_SCHEMA, CUSTOMER_CLV
+from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
+from assets.clv.status import MODELLED
 from assets.features.dbt import CUSTOMER_FEATURES
 from assets.ingest.assets import WAREHOUSE_POOL
 from assets.report.serve import docs_url
@@ -86,9 +87,13 @@ def customer_features_pass_expectations(
 def customer_clv_passes_expectations(
     context: dg.AssetCheckExecutionContext, warehouse: Warehouse, publication: Publication
 ) -> dg.AssetCheckResult:
+    from assets.clv.status import UNAVAILABLE
     from expectations.suites import customer_clv_suite
 
-    return _validate(context, CANDIDATE_SCHEMA, "customer_clv", warehouse, publication, lambda _: customer_clv_suite())
+    def suite(frame: pl.DataFrame) -> Any:
+        return customer_clv_suite(has_values=not (frame["clv_status"] == UNAVAILABLE).any())
+
+    return _validate(context, CANDIDATE_SCHEMA, "customer_clv", warehouse, publication, suite)
 
 
 @dg.asset_check(
@@ -180,7 +185,30 @@ def segment_profiles_add_up_to_customer_count(warehouse: Warehouse) -> dg.AssetC
     )
 
 
+@dg.asset_check(
+    asset=CLV_MODEL_PARAMETERS,
+    blocking=False,
+    pool=WAREHOUSE_POOL,
+    additional_deps=[CLV_BACKTEST],
+    description=(
+        "The CLV is modelled with confidence: warns (never blocks) when the data support no model, or when a "
+        "parameter is left open, the fit did not converge or the backtest is worse than the naive baseline."
+    ),
+)
+def customer_clv_is_confident(warehouse: Warehouse) -> dg.AssetCheckResult:
+    from assets.clv.assets import candidate_status
+
+    with warehouse.connect(read_only=True) as con:
+        status = candidate_status(con)
+    return dg.AssetCheckResult(
+        passed=status.status == MODELLED,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={"clv_status": status.status, "reason": status.note},
+    )
+
+
 gx_checks = [
+    customer_clv_is_confident,
     customer_features_pass_expectations,
     customer_clv_passes_expectations,
     customer_segments_pass_expectations,

@@ -11,6 +11,11 @@ from collections.abc import Sequence
 import great_expectations as gx
 import great_expectations.expectations as gxe
 
+from assets.clv.status import LOW_CONFIDENCE, MODELLED, UNAVAILABLE
+from assets.ingest.bounds import MAX_AGE_YEARS
+
+CLV_STATUSES = (MODELLED, LOW_CONFIDENCE, UNAVAILABLE)
+
 
 def customer_features_suite(survey_score_columns: Sequence[str]) -> gx.ExpectationSuite:
     """One row per customer with plausible behaviour, demographics and 0..1 survey scores."""
@@ -20,7 +25,8 @@ def customer_features_suite(survey_score_columns: Sequence[str]) -> gx.Expectati
         gxe.ExpectColumnValuesToBeBetween(column="order_count", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="revenue_usd", min_value=0),
         gxe.ExpectColumnValuesToBeBetween(column="recency_days", min_value=0),
-        gxe.ExpectColumnValuesToBeBetween(column="age_years", min_value=14, max_value=110),
+        # the loading bounds null other birth dates: the suite guards the pipeline's arithmetic, not the data
+        gxe.ExpectColumnValuesToBeBetween(column="age_years", min_value=0, max_value=MAX_AGE_YEARS),
         gxe.ExpectColumnValuesToBeBetween(column="income_usd", min_value=0, max_value=10_000_000),
         gxe.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="tenure_days", column_B="recency_days", or_equal=True, ignore_row_if="either_value_is_missing"
@@ -32,21 +38,30 @@ def customer_features_suite(survey_score_columns: Sequence[str]) -> gx.Expectati
     return gx.ExpectationSuite(name="customer_features", expectations=expectations)
 
 
-def customer_clv_suite() -> gx.ExpectationSuite:
-    """One row per customer; probabilities in 0..1 and expected values never negative."""
-    return gx.ExpectationSuite(
-        name="customer_clv",
-        expectations=[
-            gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
-            gxe.ExpectColumnValuesToBeUnique(column="customer_id"),
-            gxe.ExpectColumnValuesToBeBetween(column="p_alive", min_value=0, max_value=1),
+def customer_clv_suite(has_values: bool = True) -> gx.ExpectationSuite:
+    """One row per customer; probabilities in 0..1 and expected values never negative.
+
+    ``has_values`` is False when the CLV's status is `unavailable` (the data support no model):
+    then every `clv_usd` must be null, never a 0 that reads as a finding.
+    """
+    expectations = [
+        gxe.ExpectColumnValuesToNotBeNull(column="customer_id"),
+        gxe.ExpectColumnValuesToBeUnique(column="customer_id"),
+        gxe.ExpectColumnValuesToNotBeNull(column="clv_status"),
+        gxe.ExpectColumnValuesToBeInSet(column="clv_status", value_set=list(CLV_STATUSES)),
+        gxe.ExpectColumnValuesToBeBetween(column="p_alive", min_value=0, max_value=1),
+        gxe.ExpectColumnValuesToBeBetween(column="expected_purchases", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="expected_average_spend_usd", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="clv_usd", min_value=0),
+    ]
+    if has_values:
+        expectations += [
             gxe.ExpectColumnValuesToNotBeNull(column="expected_purchases"),
-            gxe.ExpectColumnValuesToBeBetween(column="expected_purchases", min_value=0),
-            gxe.ExpectColumnValuesToBeBetween(column="expected_average_spend_usd", min_value=0),
             gxe.ExpectColumnValuesToNotBeNull(column="clv_usd"),
-            gxe.ExpectColumnValuesToBeBetween(column="clv_usd", min_value=0),
-        ],
-    )
+        ]
+    else:
+        expectations.append(gxe.ExpectColumnValuesToBeNull(column="clv_usd"))
+    return gx.ExpectationSuite(name="customer_clv", expectations=expectations)
 
 
 def customer_segments_suite(labels: dict[str, Sequence[str] | None]) -> gx.ExpectationSuite:

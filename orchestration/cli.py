@@ -2,6 +2,7 @@
 
 import argparse
 import contextlib
+import os
 import sys
 import time
 from datetime import date
@@ -22,9 +23,10 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--landing",
         type=Path,
-        default=Path(DEFAULT_LANDING),
+        default=None,
         metavar="DIR",
-        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING})",
+        help=f"landing folder, one sub-folder per feed: purchases/, signups/, surveys/ (default: {DEFAULT_LANDING}); "
+        "with --config, the folder the configuration's feed folders are relative to",
     )
 
 
@@ -93,7 +95,8 @@ def _add_refresh_options(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         metavar="FILE",
-        help="feeds configuration (YAML: formats, column mappings, refresh settings); its folders replace --landing",
+        help="feeds configuration (YAML: formats, column mappings, refresh settings); its feed folders are "
+        "relative to --landing when given, else to its own `landing` key",
     )
     parser.add_argument("--as-of", help="compute features as of this date (default: day of the latest purchase)")
     parser.add_argument("--calibration-end", help="fit CLV models on purchases up to this date (default: --as-of)")
@@ -177,6 +180,8 @@ def refresh(args: argparse.Namespace) -> int:
     }
     log_file = args.warehouse.resolve().parent / "logs" / f"refresh-{time.strftime('%Y%m%dT%H%M%S')}.log"
     log_file.parent.mkdir(parents=True, exist_ok=True)
+    if not (args.verbose and sys.stdout.isatty()):
+        os.environ.setdefault("DBT_USE_COLORS", "false")  # no colour codes in a file or a pipe
     try:
         with log_file.open("w") as log, _quiet_unless(args.verbose, log):
             result = run_refresh(
@@ -185,6 +190,7 @@ def refresh(args: argparse.Namespace) -> int:
                 run_config,
                 config_file=args.config,
                 wait=args.wait,
+                landing_overrides_config=bool(args.config) and args.landing_given,
                 publication={k: v for k, v in publication.items() if v is not None},
             )
     except RefreshLocked as exc:
@@ -196,11 +202,7 @@ def refresh(args: argparse.Namespace) -> int:
     elapsed = time.perf_counter() - started
     problems = failures(result)
     if problems or not result.success:
-        print(f"Refresh failed after {elapsed:.1f} s; the published tables were not changed.", file=sys.stderr)
-        for line in problems:
-            print(f"  - {line}", file=sys.stderr)
-        if not args.verbose:
-            print(f"dbt's output: {log_file}", file=sys.stderr)
+        print(failure_report(problems, elapsed, None if args.verbose else log_file), file=sys.stderr)
         return 1
     from assets.publish.store import PublishedStore
 
@@ -215,8 +217,26 @@ def refresh(args: argparse.Namespace) -> int:
 
 
 def _quiet_unless(verbose: bool, log: TextIO) -> contextlib.AbstractContextManager:
-    """dbt's progress lines (printed by dagster-dbt to stdout) go to ``log`` unless ``verbose``."""
-    return contextlib.nullcontext() if verbose else contextlib.redirect_stdout(log)
+    """dbt's progress lines (stdout) and Dagster's step logs (stderr) go to ``log`` unless ``verbose``.
+
+    Dagster's console logger picks colours only for a terminal, so the file gets plain text.
+    """
+    if verbose:
+        return contextlib.nullcontext()
+    stack = contextlib.ExitStack()
+    stack.enter_context(contextlib.redirect_stdout(log))
+    stack.enter_context(contextlib.redirect_stderr(log))
+    return stack
+
+
+def failure_report(problems: list[str], elapsed: float, log_file: Path | None) -> str:
+    """The root cause on the first line, the other problems after it, then where the details are."""
+    first, *rest = problems or ["the run failed without a failed step or check (see the log)"]
+    lines = [f"Refresh failed: {first}", *(f"  - {line}" for line in rest)]
+    lines.append(f"The published tables were not changed ({elapsed:.1f} s).")
+    if log_file is not None:
+        lines.append(f"Dagster's step logs and dbt's output: {log_file}")
+    return "\n".join(lines)
 
 
 def report(args: argparse.Namespace) -> int:
@@ -244,6 +264,9 @@ def report(args: argparse.Namespace) -> int:
         if args.kind != "all" and args.kind not in available:
             print(f"No segment kind {args.kind!r}; the published kinds are {', '.join(available)}.", file=sys.stderr)
             return 2
+        warning = clv_warning(con)
+        if warning:
+            print(warning + "\n")
         for kind in kinds:
             rows = con.execute(
                 "select segment, customers, customer_share, revenue_share, avg_clv_usd "
@@ -358,8 +381,28 @@ def status(args: argparse.Namespace) -> int:
     store = PublishedStore.beside(args.warehouse)
     for line in published_status(store, refresh_running=is_locked(store.lock_file)).lines():
         print(line)
+    if store.current.exists():
+        import duckdb
+
+        con = duckdb.connect(str(store.current), read_only=True)
+        try:
+            print(clv_warning(con) or "CLV: modelled")
+        finally:
+            con.close()
     print(f"Analysts read: {store.current}")
     return 0
+
+
+def clv_warning(con: Any) -> str | None:
+    """`Warning: CLV ...` when the published CLV is low confidence or unavailable, from the published file.
+
+    Versions published before the CLV had a status have no such columns: nothing to warn about then.
+    """
+    columns = {row[0] for row in con.execute("describe segments.publication").fetchall()}
+    if "clv_note" not in columns:
+        return None
+    status, note = con.execute("select clv_status, clv_note from segments.publication").fetchone()
+    return None if status == "modelled" else f"Warning: CLV {note}"
 
 
 def format_profile_table(kind: str, rows: list[tuple[Any, ...]], currency: str = "USD") -> str:
@@ -400,6 +443,9 @@ def demo(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # with --config, an explicit --landing is where the configuration's feed folders are
+    args.landing_given = args.landing is not None
+    args.landing = args.landing if args.landing is not None else Path(DEFAULT_LANDING)
     commands = {"generate": generate, "refresh": refresh, "report": report, "demo": demo}
     return {**commands, "rollback": rollback, "status": status, "docs": docs}[args.command](args)
 

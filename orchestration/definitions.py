@@ -24,6 +24,8 @@ def build_definitions(
     landing: str | Path = DEFAULT_LANDING,
     config_file: Path | None = None,
     publication: Publication | None = None,
+    *,
+    landing_overrides_config: bool = False,
 ) -> dg.Definitions:
     """Definitions for a warehouse file and a landing folder (the dbt manifest must exist).
 
@@ -49,7 +51,11 @@ def build_definitions(
         sensors=[new_files_sensor],
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
-            "landing": Landing(path=str(landing), config_file=str(config_file) if config_file else None),
+            "landing": Landing(
+                path=str(landing),
+                config_file=str(config_file) if config_file else None,
+                path_overrides_config=landing_overrides_config,
+            ),
             "dbt": DbtCliResource(project_dir=dbt_project),
             "publication": publication,
         },

@@ -28,6 +28,7 @@ from assets.publish.mirror import mirror_published, mirrored_version
 from assets.publish.store import PublishedStore
 from assets.publish.tidy import tidy
 from orchestration.definitions import build_definitions
+from orchestration.failures import failures
 from orchestration.resources import Landing, Publication, Warehouse
 
 logger = logging.getLogger(__name__)
@@ -75,12 +76,14 @@ def run_refresh(
     *,
     wait: bool = False,
     publication: dict[str, Any] | None = None,
+    landing_overrides_config: bool = False,
 ) -> dg.ExecuteInProcessResult:
     """Materialize every asset in process; a failed check stops the run before publication.
 
     Refuses at once (``RefreshLocked``) if another refresh or rollback of the same warehouse is
     running, or with ``wait`` waits for it. ``publication`` overrides `Publication` settings
-    (drift thresholds, audiences, storage version).
+    (drift thresholds, audiences, storage version). With ``landing_overrides_config`` the feeds
+    configuration's folders are relative to ``landing`` rather than to its own `landing` key.
     """
     warehouse = Path(warehouse).resolve()
     landing = Path(landing).resolve()
@@ -97,10 +100,12 @@ def run_refresh(
             record(store.log_file, attempt)
             tidy(store, warehouse.parent / "logs")
             prepare_dbt_manifest()
-            attempt.input_files = input_files(landing, config_file)
+            attempt.input_files = input_files(landing, config_file, landing_overrides_config)
             heal_mirror(warehouse, store)
             settings = Publication(path=str(store.root), version=attempt.version, **(publication or {}))
-            defs = build_definitions(warehouse, landing, config_file, publication=settings)
+            defs = build_definitions(
+                warehouse, landing, config_file, publication=settings, landing_overrides_config=landing_overrides_config
+            )
             result = defs.resolve_job_def("refresh_job").execute_in_process(
                 run_config=run_config or refresh_run_config(), instance=instance or _instance(), raise_on_error=False
             )
@@ -121,9 +126,13 @@ def _instance() -> dg.DagsterInstance:
     return dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
 
 
-def input_files(landing: Path, config_file: Path | None) -> list[str]:
+def input_files(landing: Path, config_file: Path | None, landing_overrides_config: bool = False) -> list[str]:
     """The feed files this refresh reads, as `feed: path`."""
-    config = Landing(path=str(landing), config_file=str(config_file) if config_file else None).pipeline_config()
+    config = Landing(
+        path=str(landing),
+        config_file=str(config_file) if config_file else None,
+        path_overrides_config=landing_overrides_config,
+    ).pipeline_config()
     files = []
     for source in config.sources:
         if source.folder.is_dir():
@@ -183,24 +192,3 @@ def candidate_row_counts(result: dg.ExecuteInProcessResult) -> dict[str, int]:
         if built and rows is not None:
             counts[table] = int(rows.value)
     return counts
-
-
-def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = False) -> list[str]:
-    """One line per failed step or failed blocking (error-severity) check, with what the check found.
-
-    Checks that fail with WARN severity do not stop publication; ``include_warnings`` lists them too.
-    """
-    lines = []
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            lines.append(f"step {event.step_key} failed: {error.message.strip() if error else 'unknown error'}")
-        elif event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            blocking = evaluation.severity == dg.AssetCheckSeverity.ERROR
-            if not evaluation.passed and (blocking or include_warnings):
-                details = {k: v.value for k, v in evaluation.metadata.items()}
-                kind = "check" if blocking else "warning"
-                target = evaluation.asset_key.to_user_string()
-                lines.append(f"{kind} {evaluation.check_name} on {target} failed: {details}")
-    return lines

@@ -55,6 +55,8 @@ class Landing(dg.ConfigurableResource):
     path: str = DEFAULT_LANDING
     config_file: str | None = None
     """A feeds YAML file (formats, column mappings, folders relative to its `landing` key); overrides `path`."""
+    path_overrides_config: bool = False
+    """With a feeds file: its folders are relative to `path` instead of its `landing` key (`--landing` given)."""
 
     @property
     def folder(self) -> Path:
@@ -63,7 +65,8 @@ class Landing(dg.ConfigurableResource):
     def pipeline_config(self) -> PipelineConfig:
         """The feeds to read: from the configuration file, else the generator's layout under `path`."""
         if self.config_file:
-            return load_config(Path(self.config_file).expanduser())
+            root = self.folder if self.path_overrides_config else None
+            return load_config(Path(self.config_file).expanduser(), landing=root)
         return default_config(self.folder)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from assets.ingest.feeds import FEEDS
+from assets.ingest.feeds import LAYOUT_FEEDS
 
 CONFIG_FILE = "feeds.yaml"
 MAPPING_HINT = """\
@@ -46,7 +46,7 @@ def sample_feeds_config() -> dict:
                 "timestamp_formats": TIMESTAMP_FORMATS,
                 "date_formats": DATE_FORMATS,
             }
-            for feed in FEEDS
+            for feed in LAYOUT_FEEDS
         },
     }
 

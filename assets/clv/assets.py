@@ -8,13 +8,10 @@ import duckdb
 import polars as pl
 
 from assets.charts import line_chart
-from assets.clv.backtest import Backtest, run_backtest
-from assets.clv.models import fit_purchase_model
+from assets.clv.backtest import Backtest, run_backtest, skipped_backtest
+from assets.clv.scoring import score_customers
 from assets.clv.settings import checked_calibration_end
-from assets.clv.spend import fit_spend_model
-from assets.clv.summary import customer_summary
-from assets.clv.tables import customer_clv_table, parameter_table
-from assets.clv.value import customer_lifetime_value
+from assets.clv.status import MODELLED, STATUS_MODEL, ClvStatus, backtest_doubt
 from assets.features.dbt import CUSTOMER_FEATURES, FACT_ORDERS
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.metadata import frame_metadata
@@ -39,51 +36,6 @@ class ClvConfig(dg.Config):
     """"auto" fits BG/NBD and Pareto/NBD and keeps the one with the higher likelihood."""
     backtest_holdout_days: int = 182
     """Hold-out length of the backtest when the calibration runs to the as-of date."""
-
-
-def score_customers(
-    orders: pl.DataFrame, customers: pl.DataFrame, config: ClvConfig, calibration_end: date
-) -> tuple[pl.DataFrame, pl.DataFrame, str | None]:
-    """Fit on the orders up to ``calibration_end`` and score every customer in ``customers``.
-
-    Returns the per-customer CLV frame, the parameter table, and why the spend model was
-    skipped (None when it was fitted). Customers without orders get P(alive) null and zero
-    expected purchases and value; customers whose repeat spend is unknown (amounts missing)
-    get null spend and CLV. Raises CLVDataError when the data cannot support the purchase
-    model, or when every known repeat amount is 0 (NoSpendError).
-    """
-    summary = customer_summary(
-        orders.select("customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")),
-        calibration_end=calibration_end,
-        time_unit=config.time_unit,
-    )
-    x, t_x, big_t = (summary[c].to_numpy() for c in ("frequency", "recency", "T"))
-    purchase_fit = fit_purchase_model(x, t_x, big_t, model=config.purchase_model)
-    spend_fit, spend_skipped = fit_spend_model(summary)
-    values = customer_lifetime_value(
-        purchase_fit,
-        spend_fit,
-        x,
-        t_x,
-        big_t,
-        summary["monetary_value"].fill_null(0.0).to_numpy(),
-        time_unit=config.time_unit,
-        horizon_months=config.horizon_months,
-        monthly_discount_rate=config.monthly_discount_rate,
-    )
-    clv = customer_clv_table(
-        summary,
-        values,
-        customers,
-        time_unit=config.time_unit,
-        horizon_months=config.horizon_months,
-        purchase_model=purchase_fit.model,
-        calibration_end=calibration_end,
-    )
-    parameters = parameter_table(
-        purchase_fit, spend_fit, spend_skipped, time_unit=config.time_unit, calibration_end=calibration_end
-    )
-    return clv, parameters, spend_skipped
 
 
 @dg.multi_asset(
@@ -117,32 +69,36 @@ def score_customers(
     pool=WAREHOUSE_POOL,
 )
 def customer_clv(context: dg.AssetExecutionContext, config: ClvConfig, warehouse: Warehouse):
-    """Fit the models and write the candidate CLV and parameter tables."""
+    """Fit the models and write the candidate CLV and parameter tables, with the CLV's status."""
     with warehouse.connect() as con:
         orders = read_table(con, "marts", "fct_orders")
         customers = con.sql("select customer_id, as_of_date from marts.dim_customer_features").pl()
         as_of = customers["as_of_date"].max()
         calibration_end = checked_calibration_end(config.calibration_end, as_of)
-        clv, parameters, spend_skipped = score_customers(orders, customers, config, calibration_end)
-        replace_table(con, CANDIDATE_SCHEMA, "customer_clv", clv)
-        replace_table(con, CANDIDATE_SCHEMA, "clv_model_parameters", parameters)
-    if spend_skipped:
-        context.log.warning(f"Gamma-Gamma spend model skipped: {spend_skipped}")
+        scored = score_customers(orders, customers, config, calibration_end)
+        replace_table(con, CANDIDATE_SCHEMA, "customer_clv", scored.clv)
+        replace_table(con, CANDIDATE_SCHEMA, "clv_model_parameters", scored.parameters)
+    if scored.spend_skipped:
+        context.log.warning(f"Gamma-Gamma spend model skipped: {scored.spend_skipped}")
+    if scored.status.status != MODELLED:
+        context.log.warning(f"CLV {scored.status.note}")
+    clv = scored.clv
     buyers = clv.filter(pl.col("p_alive").is_not_null())
     yield dg.MaterializeResult(
         asset_key=CUSTOMER_CLV,
         metadata={
             **frame_metadata(clv, table="candidate.customer_clv"),
+            "clv_status": scored.status.note,
             "calibration_end": str(calibration_end),
-            "purchase_model": str(clv["purchase_model"][0]) if clv.height else "",
+            "purchase_model": scored.purchase_model or "none",
             "total_clv_usd": float(clv["clv_usd"].sum()),
             "mean_p_alive": float(buyers["p_alive"].mean() or 0.0),
-            "spend_model": f"skipped: {spend_skipped}" if spend_skipped else "gamma_gamma",
+            "spend_model": f"skipped: {scored.spend_skipped}" if scored.spend_skipped else "gamma_gamma",
         },
     )
     yield dg.MaterializeResult(
         asset_key=CLV_MODEL_PARAMETERS,
-        metadata=frame_metadata(parameters, table="candidate.clv_model_parameters"),
+        metadata=frame_metadata(scored.parameters, table="candidate.clv_model_parameters"),
     )
 
 
@@ -191,17 +147,54 @@ def clv_backtest(context: dg.AssetExecutionContext, config: ClvConfig, warehouse
         transactions = orders.select(
             "customer_id", "ordered_at", pl.col("order_amount_usd").cast(pl.Float64).alias("amount")
         )
-        result = run_backtest(
-            transactions,
-            calibration_end=backtest_split(config, as_of),
-            holdout_end=as_of,
-            time_unit=config.time_unit,
-            purchase_model=published_purchase_model(con, config),
-        )
+        fitted = con.execute(
+            f"select count(*) from {table_ref(CANDIDATE_SCHEMA, 'clv_model_parameters')} "
+            "where model in ('bgnbd', 'pareto_nbd')"
+        ).fetchone()[0]
+        if fitted:
+            result = run_backtest(
+                transactions,
+                calibration_end=backtest_split(config, as_of),
+                holdout_end=as_of,
+                time_unit=config.time_unit,
+                purchase_model=published_purchase_model(con, config),
+            )
+        else:  # the data support no purchase model: nothing to backtest, and the CLV already says why
+            reason = f"no purchase model was fitted: {candidate_status(con).note}"
+            result = skipped_backtest(backtest_split(config, as_of), as_of, reason)
         replace_table(con, CANDIDATE_SCHEMA, "clv_backtest", result.summary)
+        doubt = backtest_doubt(result.summary)
+        if doubt:
+            context.log.warning(f"CLV {add_doubt(con, doubt).note}")
     if result.skipped:
         context.log.warning(f"CLV backtest skipped: {result.skipped}")
     return dg.MaterializeResult(metadata=backtest_metadata(result, config.time_unit))
+
+
+def candidate_status(con: duckdb.DuckDBPyConnection) -> ClvStatus:
+    """The candidate CLV's status, as the CLV asset wrote it in the parameters table."""
+    rows = con.execute(
+        f"select note from {table_ref(CANDIDATE_SCHEMA, 'clv_model_parameters')} "
+        "where model = ? and parameter = 'status'",
+        [STATUS_MODEL],
+    ).fetchall()  # fetched whole: the caller goes on using the connection
+    return ClvStatus.from_note(rows[0][0]) if rows else ClvStatus(MODELLED)
+
+
+def add_doubt(con: duckdb.DuckDBPyConnection, doubt: str) -> ClvStatus:
+    """Mark the candidate CLV low confidence for ``doubt``, beside its earlier reasons.
+
+    The backtest runs after the CLV it judges, so it updates the status the CLV asset wrote: in the
+    parameters table's status row and in `customer_clv.clv_status`. An unavailable CLV stays so.
+    """
+    status = candidate_status(con).with_doubt(doubt)
+    con.execute(
+        f"update {table_ref(CANDIDATE_SCHEMA, 'clv_model_parameters')} set note = ? "
+        "where model = ? and parameter = 'status'",
+        [status.note, STATUS_MODEL],
+    )
+    con.execute(f"update {table_ref(CANDIDATE_SCHEMA, 'customer_clv')} set clv_status = ?", [status.status])
+    return status
 
 
 def backtest_metadata(result: Backtest, time_unit: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the refresh, with one target folder per warehouse (see `assets/features/dbt_proc
 
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from assets.features.dbt_process import PARENT_VARIABLE, launcher, remove_run_ta
 from assets.ingest.assets import WAREHOUSE_POOL
 from assets.metadata import PREVIEW_ROWS, markdown_table
 from assets.warehouse import table_ref
-from orchestration.resources import Warehouse
+from orchestration.resources import Landing, Warehouse
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parents[2] / "dbt_project"
 
@@ -29,9 +30,12 @@ CUSTOMER_FEATURES = dg.AssetKey(["marts", "dim_customer_features"])
 FACT_ORDERS = dg.AssetKey(["marts", "fct_orders"])
 
 
-def dbt_build_args(warehouse_path: Path, as_of: str | None = None) -> list[str]:
-    """Arguments of the `dbt build` that refreshes the features in the given warehouse."""
-    variables: dict[str, Any] = {"warehouse_path": str(warehouse_path)}
+def dbt_build_args(warehouse_path: Path, as_of: str | None = None, customer_grain: str = "customer") -> list[str]:
+    """Arguments of the `dbt build` that refreshes the features in the given warehouse.
+
+    ``customer_grain`` (the feeds configuration's `customer_grain`) is `customer` or `account`.
+    """
+    variables: dict[str, Any] = {"warehouse_path": str(warehouse_path), "customer_grain": customer_grain}
     if as_of:
         variables["as_of"] = as_of
     # no dbt.log: dagster-dbt reads dbt's events from stdout, the refresh log keeps them, and the file
@@ -63,7 +67,11 @@ def build_dbt_assets() -> dg.AssetsDefinition:
 
     @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, pool=WAREHOUSE_POOL)
     def customer_features_dbt(
-        context: dg.AssetExecutionContext, config: FeaturesConfig, dbt: DbtCliResource, warehouse: Warehouse
+        context: dg.AssetExecutionContext,
+        config: FeaturesConfig,
+        dbt: DbtCliResource,
+        warehouse: Warehouse,
+        landing: Landing,
     ) -> Iterator[Any]:
         # a process holding the warehouse (an orphan dbt, a writer left open) is named before dbt starts
         with warehouse.connect():
@@ -71,10 +79,10 @@ def build_dbt_assets() -> dg.AssetsDefinition:
         target = target_folder(warehouse.file)
         remove_run_targets(DBT_PROJECT_DIR / "target")
         runner = dbt_dying_with_refresh(dbt, target)
+        grain = landing.pipeline_config().customer_grain
+        args = dbt_build_args(warehouse.file, config.as_of, grain)
         # dbt holds the warehouse until it exits, so the events wait for it to count their rows
-        invocation = runner.cli(
-            dbt_build_args(warehouse.file, config.as_of), context=context, raise_on_error=False, target_path=target
-        )
+        invocation = runner.cli(args, context=context, raise_on_error=False, target_path=target)
         events = list(invocation.stream())
         with warehouse.connect(read_only=True) as con:
             for event in events:
@@ -91,6 +99,8 @@ def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: 
     Asset keys mirror the warehouse (`["marts", "fct_orders"]` is `marts.fct_orders`); events of
     other kinds (test results) and relations that are not in the warehouse pass unchanged.
     """
+    if isinstance(event, dg.AssetCheckResult):
+        return with_failing_rows(con, event)
     if isinstance(event, dg.Output):
         key = context.asset_key_for_output(event.output_name)
     elif isinstance(event, dg.AssetMaterialization):
@@ -114,6 +124,38 @@ def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: 
             markdown_table(con.sql(f"select * from {relation} limit {PREVIEW_ROWS}").pl())
         )
     return event.with_metadata({**event.metadata, **extra})
+
+
+FAILING_ROWS_SHOWN = 5
+# contact data never leaves raw.* and the consented exports: not even in a failure message
+CONTACT_COLUMNS = re.compile(r"email|phone|hmac|name|address|company", re.IGNORECASE)
+
+
+def with_failing_rows(con: duckdb.DuckDBPyConnection, event: dg.AssetCheckResult) -> dg.AssetCheckResult:
+    """A failed dbt test's first offending rows (keys and values), read from its stored failures.
+
+    The project stores every test's failures as a view (`test_failures` schema), so the failure
+    message names the rows instead of a count alone; contact columns are left out.
+    """
+    unique_id = event.metadata.get("unique_id")
+    if event.passed or unique_id is None:
+        return event
+    node = json.loads(dbt_project.manifest_path.read_text())["nodes"].get(getattr(unique_id, "value", unique_id))
+    if not node or not node.get("relation_name"):
+        return event
+    relation = table_ref(node["schema"], node["alias"])
+    try:
+        frame = con.sql(f"select * from {relation} limit {FAILING_ROWS_SHOWN}").pl()
+    except duckdb.Error:
+        return event  # the stored failures are gone: the count alone must do
+    frame = frame.select(c for c in frame.columns if not CONTACT_COLUMNS.search(c))
+    rows = [
+        {k: (v if isinstance(v, (int, float, bool, type(None))) else str(v)) for k, v in r.items()}
+        for r in frame.iter_rows(named=True)
+    ]
+    return event.with_metadata(
+        {**event.metadata, "failing_rows": dg.MetadataValue.json(rows), "failures_relation": str(relation)}
+    )
 
 
 GENERATED_FOLDERS = ("target", "logs", "dbt_packages")

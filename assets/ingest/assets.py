@@ -10,16 +10,18 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.ingest.config import DEFAULT_MAX_QUARANTINE_SHARE
 from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
 from assets.ingest.loading import DUPLICATE_REASON, create_empty_feed, load_feed
 from assets.ingest.pii import resolve_pii_key, safe_message
 from assets.ingest.reshaping import unmapped_values
+from assets.ingest.validation import NOT_PURCHASE_REASON
 from orchestration.resources import Landing, Warehouse
 
 WAREHOUSE_POOL = "duckdb_warehouse"
 OWNER = "team:data-platform"
-MAX_QUARANTINE_SHARE = 0.05
+MAX_QUARANTINE_SHARE = DEFAULT_MAX_QUARANTINE_SHARE
 
 
 def raw_key(feed: Feed) -> dg.AssetKey:
@@ -53,6 +55,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 context.log.info(f"{feed.name}: contact details pseudonymised with the key from the {key_source}")
             load = load_feed(con, source, now=datetime.now(), pii_key=pii_key)
             rows = con.execute(f"select count(*) from raw.{feed.name}").fetchone()[0]
+            nulled = con.execute("select count(*) from raw.nulled_values where feed = ?", [feed.name]).fetchall()[0][0]
             unmapped = unmapped_values(con, source)
         for name, values in unmapped.items():
             context.log.warning(f"{feed.name}.{name}: {sum(values.values())} row(s) with values no value map knows")
@@ -77,6 +80,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
                 "rows_loaded": dg.MetadataValue.int(load.total("rows_loaded")),
                 "rows_quarantined": dg.MetadataValue.int(load.total("rows_quarantined")),
                 "rows_duplicate": dg.MetadataValue.int(load.total("rows_duplicate")),
+                "values_nulled": dg.MetadataValue.int(int(nulled)),  # implausible values in loaded rows
                 "unmapped_values": dg.MetadataValue.json(unmapped),
             }
         )
@@ -125,13 +129,16 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
         asset=raw_key(feed),
         name=f"raw_{feed.name}_quarantine_share_is_small",
         description=(
-            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows are quarantined for a broken rule (duplicates not "
-            "counted); more means a broken export."
+            f"At most {MAX_QUARANTINE_SHARE:.0%} of the rows (or the feed's `max_quarantine_share`) are quarantined "
+            "for a broken rule (duplicates and rows that are no purchase, such as lost deals, not counted); more "
+            "means a broken export."
         ),
         blocking=True,
         pool=WAREHOUSE_POOL,
     )
-    def _quarantine_small(warehouse: Warehouse) -> dg.AssetCheckResult:
+    def _quarantine_small(warehouse: Warehouse, landing: Landing) -> dg.AssetCheckResult:
+        source = landing.pipeline_config().source(feed.name)
+        limit = source.max_quarantine_share if source is not None else MAX_QUARANTINE_SHARE
         with warehouse.connect(read_only=True) as con:
             read, quarantined = con.execute(
                 "select coalesce(sum(rows_read - rows_duplicate), 0), "
@@ -139,18 +146,28 @@ def build_raw_checks(feed: Feed) -> list[dg.AssetChecksDefinition]:
                 "from raw.load_manifest where feed = ? and status = 'loaded'",
                 [feed.name],
             ).fetchone()
+            # open and lost deals are accounted for, not broken: out of both counts
+            not_purchases = con.execute(
+                "select count(*) from raw.quarantined_rows as q join raw.load_manifest as m "
+                "on m.feed = q.feed and m.source_file = q.source_file and m.status = 'loaded' "
+                "where q.feed = ? and starts_with(q.reason, ?)",
+                [feed.name, NOT_PURCHASE_REASON],
+            ).fetchone()[0]
+            read, quarantined = read - not_purchases, quarantined - not_purchases
             samples = con.execute(
                 "select source_file, source_row, reason from raw.quarantined_rows where feed = ? "
-                "and not starts_with(reason, ?) order by source_file, source_row limit 10",
-                [feed.name, DUPLICATE_REASON],
+                "and not starts_with(reason, ?) and not starts_with(reason, ?) order by source_file, source_row "
+                "limit 10",
+                [feed.name, DUPLICATE_REASON, NOT_PURCHASE_REASON],
             ).fetchall()
         share = quarantined / read if read else 0.0
         return dg.AssetCheckResult(
-            passed=share <= MAX_QUARANTINE_SHARE,
+            passed=share <= limit,
             metadata={
                 "rows_read": dg.MetadataValue.int(int(read)),
                 "rows_quarantined": dg.MetadataValue.int(int(quarantined)),
                 "quarantine_share": dg.MetadataValue.float(share),
+                "max_quarantine_share": dg.MetadataValue.float(limit),
                 "sample_quarantined_rows": dg.MetadataValue.json(
                     [{"file": f, "row": r, "reason": safe_message(why, 300)} for f, r, why in samples]
                 ),

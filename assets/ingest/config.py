@@ -9,7 +9,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +17,7 @@ from typing import Any, Literal
 import polars as pl
 import yaml
 
+from assets.ingest.bounds import Bounds, parse_bounds
 from assets.ingest.config_values import (
     FeedConfigError,
     boolean,
@@ -26,7 +27,8 @@ from assets.ingest.config_values import (
     string_list,
     text,
 )
-from assets.ingest.feeds import FEEDS, Feed
+from assets.ingest.feeds import FEEDS, LAYOUT_FEEDS, Feed
+from assets.ingest.grain import CUSTOMER_GRAINS, check_customer_table, check_grain, grain_required
 from assets.ingest.lookups import LOOKUP_KEYS, Lookups, read_lookups
 from assets.ingest.mapping import MAPPING_KEYS, FeedMapping, column_choice, feed_mapping
 from assets.ingest.validation import field_problem
@@ -51,12 +53,17 @@ SOURCE_KEYS = (
     "date_formats",
     "required",
     "return_statuses",
+    "purchase_statuses",
+    *MAPPING_KEYS,
     "sheet",
     "settle_seconds",
-    *MAPPING_KEYS,
+    "max_quarantine_share",
 )
+DEFAULT_MAX_QUARANTINE_SHARE = 0.05
 DEFAULT_RETURN_STATUSES = ("return", "returned", "refund", "refunded")
-TOP_KEYS = ("landing", "feeds", "refresh", *LOOKUP_KEYS)
+TOP_KEYS = ("landing", "feeds", "refresh", "bounds", "customer_grain", *LOOKUP_KEYS)
+CUSTOMER_SOURCES = tuple(name for name in ("purchases", "signups", "customers") if name in {f.name for f in FEEDS})
+"""Feeds that make customers; surveys only describe customers one of these brings."""
 REFRESH_KEYS = (
     "as_of",
     "time_unit",
@@ -90,13 +97,21 @@ class FeedSource:
     """Fields this source must carry on every row, beyond the feed's own required fields."""
     return_statuses: tuple[str, ...] = DEFAULT_RETURN_STATUSES
     """Values of the `status` field (case-insensitive) that mark a purchase line as a return."""
+    bounds: Bounds = field(default_factory=Bounds)
+    """Plausibility bounds (`bounds:` of the configuration) shared by every feed."""
+    purchase_statuses: tuple[str, ...] = ()
+    """When set, the `status` values (case-insensitive) of purchases; rows of other statuses (open or lost
+    deals) are no purchases: quarantined as `not a purchase: ...`, not counted as broken rows."""
+    mapping: FeedMapping = field(default_factory=FeedMapping)
+    """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
     sheet: str | None = None
     """The `.xlsx` sheet to read; None for the first."""
+    max_quarantine_share: float = DEFAULT_MAX_QUARANTINE_SHARE
+    """The share of broken rows (duplicates and lines that are no purchase aside) above which the feed's load
+    check blocks the refresh; raise it for an export known to carry rows the pipeline must refuse."""
     settle_seconds: float = 0.0
     """How long a file's size and modification time must be still before it loads (0 here: sources built
     in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
-    mapping: FeedMapping = field(default_factory=FeedMapping)
-    """Derived fields, value maps, unpivoting and the feed's currency (`assets/ingest/mapping.py`)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -117,8 +132,12 @@ class FeedSource:
             "return_statuses": self.return_statuses,
             **({"mapping": self.mapping.settings()} if self.mapping != FeedMapping() else {}),
         }
+        if self.bounds.fingerprint() is not None:  # at the defaults, files loaded before stay loaded
+            settings["bounds"] = self.bounds.fingerprint()
         if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
             settings["sheet"] = self.sheet
+        if self.purchase_statuses:  # likewise
+            settings["purchase_statuses"] = self.purchase_statuses
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
     def source_column(self, field_name: str) -> str | int | tuple[str, ...] | None:
@@ -135,6 +154,8 @@ class PipelineConfig:
     sources: tuple[FeedSource, ...]
     refresh: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
+    customer_grain: str = "customer"
+    """`customer`, or `account`: the account is the customer of segments, CLV and profiles."""
     lookups: Lookups = field(default_factory=Lookups)
     """Reporting currency, currency rates, vocabularies and survey codebook (`assets/ingest/lookups.py`)."""
 
@@ -143,10 +164,17 @@ class PipelineConfig:
 
 
 def default_config(landing: Path) -> PipelineConfig:
-    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers."""
+    """The layout `segments generate` writes: `<landing>/<feed>/*.csv` with the pipeline's own headers.
+
+    Every feed is optional: a feed without its folder is left out (an empty table), as a feed left
+    out of a configuration file is. With no feed folder at all the generator's feeds are listed, so
+    the load fails naming the folders it looked for.
+    """
+    present = [feed for feed in FEEDS if (landing / feed.name).is_dir()]
     return PipelineConfig(
         sources=tuple(
-            FeedSource(feed=feed, folder=landing / feed.name, settle_seconds=DEFAULT_SETTLE_SECONDS) for feed in FEEDS
+            FeedSource(feed=feed, folder=landing / feed.name, settle_seconds=DEFAULT_SETTLE_SECONDS)
+            for feed in present or LAYOUT_FEEDS
         )
     )
 
@@ -166,20 +194,32 @@ def load_config(path: Path, landing: Path | None = None) -> PipelineConfig:
     if not isinstance(feeds, dict) or not feeds:
         raise FeedConfigError(f"{path}: 'feeds' must map feed names ({', '.join(f.name for f in FEEDS)}) to settings")
     known = {feed.name: feed for feed in FEEDS}
+    bounds = parse_bounds(document.get("bounds"), f"{path}: bounds")
+    grain = document.get("customer_grain", "customer")
+    if grain not in CUSTOMER_GRAINS:
+        raise FeedConfigError(f"{path}: customer_grain: must be one of {', '.join(CUSTOMER_GRAINS)}, got {grain!r}")
     sources = []
     for name, settings in feeds.items():
         if name not in known:
             raise FeedConfigError(f"{path}: feeds.{name}: unknown feed; valid feeds are {', '.join(known)}")
-        sources.append(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"))
-    if "purchases" not in feeds:
-        raise FeedConfigError(f"{path}: feeds.purchases is required: the pipeline needs purchases")
+        source = grain_required(_source(known[name], settings or {}, Path(root), f"{path}: feeds.{name}"), grain)
+        sources.append(replace(source, bounds=bounds))
+    check_grain(sources, grain, str(path))
+    check_customer_table(sources, str(path))
+    if not set(feeds) & set(CUSTOMER_SOURCES):
+        raise FeedConfigError(
+            f"{path}: feeds: list at least one source of customers ({', '.join(CUSTOMER_SOURCES)}); "
+            "every feed is optional, but without any of these there are no customers to segment"
+        )
     refresh = document.get("refresh") or {}
     if not isinstance(refresh, dict):
         raise FeedConfigError(f"{path}: 'refresh' must be a mapping with keys {', '.join(REFRESH_KEYS)}")
     _check_keys(refresh, REFRESH_KEYS, f"{path}: refresh")
     check_refresh(refresh, f"{path}: refresh")
     lookups = read_lookups(document, base, str(path))
-    return PipelineConfig(sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), lookups=lookups)
+    return PipelineConfig(
+        sources=tuple(sources), refresh=refresh, path=Path(path).resolve(), lookups=lookups, customer_grain=grain
+    )
 
 
 def _check_keys(mapping: dict[str, Any], valid: tuple[str, ...], where: str) -> None:
@@ -245,8 +285,12 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
     return_statuses = tuple(
         v.lower() for v in string_list(settings, "return_statuses", where) or DEFAULT_RETURN_STATUSES
     )
-    if "return_statuses" in settings and "status" not in fields:
-        raise FeedConfigError(f"{where}.return_statuses: only the purchases feed has a status field")
+    for key in ("return_statuses", "purchase_statuses"):
+        if key in settings and "status" not in fields:
+            raise FeedConfigError(f"{where}.{key}: only the purchases feed has a status field")
+    purchase_statuses = tuple(v.lower() for v in string_list(settings, "purchase_statuses", where) or ())
+    if purchase_statuses and "status" not in mapped | set(constants):
+        raise FeedConfigError(f"{where}.purchase_statuses: map the status field to the column holding it")
     timestamp_formats = string_list(settings, "timestamp_formats", where) or DEFAULT_TIMESTAMP_FORMATS
     date_formats = string_list(settings, "date_formats", where) or DEFAULT_DATE_FORMATS
     for kind, formats in (("timestamp_formats", timestamp_formats), ("date_formats", date_formats)):
@@ -272,9 +316,11 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         date_formats=date_formats,
         required=required,
         return_statuses=return_statuses,
+        purchase_statuses=purchase_statuses,
+        mapping=feed_map,
         sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
         settle_seconds=_settle_seconds(settings, where),
-        mapping=feed_map,
+        max_quarantine_share=_max_quarantine_share(settings, where),
     )
     _check_constants(source, where)
     return source
@@ -293,6 +339,15 @@ def _encoding(settings: dict[str, Any], where: str) -> str:
             "mac_roman, utf-16 (a file starting with a byte order mark is read in the mark's encoding anyway)"
         ) from exc
     return "utf-8" if codecs.lookup(encoding).name == "utf-8" and encoding != "utf-8-sig" else encoding
+
+
+def _max_quarantine_share(settings: dict[str, Any], where: str) -> float:
+    value = settings.get("max_quarantine_share", DEFAULT_MAX_QUARANTINE_SHARE)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise FeedConfigError(
+            f"{where}.max_quarantine_share: must be a share from 0 to 1 (e.g. 0.3 for 30 % of the rows), got {value!r}"
+        )
+    return float(value)
 
 
 def _settle_seconds(settings: dict[str, Any], where: str) -> float:

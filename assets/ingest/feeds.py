@@ -81,6 +81,7 @@ PURCHASES = Feed(
         Field("channel"),
         Field("currency"),
         Field("status"),
+        Field("account_id"),
     ),
     derivable={
         "order_id": "the file name and line number: each line is its own order",
@@ -91,6 +92,29 @@ PURCHASES = Feed(
     one_of=(("unit_price", "line_amount"),),
 )
 
+PROFILE_FIELDS: tuple[Field, ...] = (
+    Field("email", contact="email"),
+    Field("phone", contact="phone", keep_raw=False),
+    Field("birth_date", "date", not_in_future=True),
+    Field("gender"),
+    Field("marital_status"),
+    Field("children", "integer", non_negative=True),
+    Field("income", "decimal", non_negative=True),
+    Field("education"),
+    Field("country"),
+    Field("region"),
+    Field("city"),
+    Field("urbanicity"),
+    Field("acquisition_channel"),
+    Field("opt_in_offer"),
+    Field("marketing_consent", "boolean"),
+    Field("company"),
+    Field("industry"),
+    Field("employee_count", "integer", non_negative=True),
+    Field("account_id"),
+)
+"""A customer's profile: contact, demographics, geography, consent and firmographics (sign-ups and customer tables)."""
+
 SIGNUPS = Feed(
     name="signups",
     description="Customer sign-ups with profile, consent and, for business customers, firmographics.",
@@ -98,24 +122,7 @@ SIGNUPS = Feed(
     fields=(
         Field("customer_id", required=True),
         Field("signed_up_at", "timestamp", required=True, not_in_future=True),
-        Field("email", contact="email"),
-        Field("phone", contact="phone", keep_raw=False),
-        Field("birth_date", "date", not_in_future=True),
-        Field("gender"),
-        Field("marital_status"),
-        Field("children", "integer", non_negative=True),
-        Field("income", "decimal", non_negative=True),
-        Field("education"),
-        Field("country"),
-        Field("region"),
-        Field("city"),
-        Field("urbanicity"),
-        Field("acquisition_channel"),
-        Field("opt_in_offer"),
-        Field("marketing_consent", "boolean"),
-        Field("company"),
-        Field("industry"),
-        Field("employee_count", "integer", non_negative=True),
+        *PROFILE_FIELDS,
     ),
 )
 
@@ -133,7 +140,79 @@ SURVEYS = Feed(
     ),
 )
 
-FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS)
+CUSTOMERS = Feed(
+    name="customers",
+    description=(
+        "A customer table: one row per customer with a profile and pre-aggregated purchase history "
+        "(first and last purchase or days since them, purchases, total spend) instead of order lines."
+    ),
+    grain="one row per customer (the latest row of a customer wins)",
+    fields=(
+        Field("customer_id", required=True),
+        Field("signed_up_at", "timestamp", not_in_future=True),
+        *PROFILE_FIELDS,
+        Field("age", "integer", non_negative=True),
+        Field("first_purchase_at", "timestamp", not_in_future=True),
+        Field("last_purchase_at", "timestamp", not_in_future=True),
+        Field("tenure_days", "integer", non_negative=True),
+        Field("days_since_last_purchase", "integer", non_negative=True),
+        Field("purchase_count", "integer", non_negative=True),
+        Field("total_spend", "decimal", non_negative=True),
+    ),
+)
+"""History fields describe purchases as of the as-of date; see the dbt model `int_orders_approximated`."""
+
+CUSTOMER_CATEGORY_SPEND = Feed(
+    name="customer_category_spend",
+    description="Spend per product category of the customers of a customer table (long form; `unpivot` a wide table).",
+    grain="one row per customer and category",
+    fields=(
+        Field("customer_id", required=True),
+        Field("category", required=True),
+        Field("spend", "decimal", required=True, non_negative=True),
+    ),
+)
+
+CUSTOMER_CHANNEL_PURCHASES = Feed(
+    name="customer_channel_purchases",
+    description="Purchases per channel of the customers of a customer table (long form; `unpivot` a wide table).",
+    grain="one row per customer and channel",
+    fields=(
+        Field("customer_id", required=True),
+        Field("channel", required=True),
+        Field("purchases", "integer", required=True, non_negative=True),
+    ),
+)
+
+ACCOUNTS = Feed(
+    name="accounts",
+    description="Business accounts (companies) with their attributes; purchases and contacts link to them.",
+    grain="one row per account (the latest row of an account wins)",
+    fields=(
+        Field("account_id", required=True),
+        Field("account_name"),
+        Field("industry"),
+        Field("employee_count", "integer", non_negative=True),
+        Field("annual_revenue", "decimal", non_negative=True),
+        Field("country"),
+        Field("region"),
+        Field("city"),
+        Field("parent_account_id"),
+        Field("founded_year", "integer", positive=True),
+    ),
+)
+
+FEEDS: tuple[Feed, ...] = (
+    PURCHASES,
+    SIGNUPS,
+    SURVEYS,
+    CUSTOMERS,
+    CUSTOMER_CATEGORY_SPEND,
+    CUSTOMER_CHANNEL_PURCHASES,
+    ACCOUNTS,
+)
+LAYOUT_FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS)
+"""The feeds of the default landing layout (`<landing>/<feed>/*.csv`) that `segments generate` writes."""
 
 LINEAGE_COLUMNS = (("_source_file", "varchar"), ("_source_row", "bigint"), ("_loaded_at", "timestamp"))
 

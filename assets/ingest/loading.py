@@ -53,6 +53,10 @@ create table if not exists raw.quarantined_rows (
     feed varchar, source_file varchar, source_row bigint, reason varchar,
     raw_record varchar, quarantined_at timestamp
 )"""
+NULLED_DDL = """
+create table if not exists raw.nulled_values (
+    feed varchar, source_file varchar, source_row bigint, field varchar, reason varchar, nulled_at timestamp
+)"""
 DUPLICATE_REASON = "duplicate of "
 POLARS_TYPES: dict[str, pl.DataType] = {
     "varchar": pl.String(),
@@ -112,6 +116,7 @@ def prepare_feed_tables(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
         # a warehouse from before the manifest: its raw rows cannot be matched to file versions
         con.execute("drop table if exists raw.quarantined_rows")
     con.execute(QUARANTINE_DDL)
+    con.execute(NULLED_DDL)
     raw_table = table_ref("raw", feed.name)
     columns = [
         row[0]
@@ -135,6 +140,7 @@ def create_empty_feed(con: duckdb.DuckDBPyConnection, feed: Feed) -> None:
     with transaction(con):
         con.execute(f"delete from {table_ref('raw', feed.name)}")
         con.execute("delete from raw.quarantined_rows where feed = ?", [feed.name])
+        con.execute("delete from raw.nulled_values where feed = ?", [feed.name])
         con.execute("delete from raw.load_manifest where feed = ?", [feed.name])
 
 
@@ -222,6 +228,7 @@ def _load_file(
             outcome = _replace_rows(
                 con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read, had_rows=had_rows
             )
+            _insert_nulled(con, parsed.nulled, feed)
         elif outcome.status == "same_content" and had_rows:
             _delete_rows(con, feed, path)
             restore_orphaned_duplicates(con, feed, [str(path)])
@@ -309,6 +316,21 @@ def _current_version(entries: list[Entry], loaded: dict[tuple[str, str], str]) -
 def _delete_rows(con: duckdb.DuckDBPyConnection, feed: Feed, path: Path) -> None:
     con.execute(f"delete from {table_ref('raw', feed.name)} where _source_file = ?", [str(path)])
     con.execute("delete from raw.quarantined_rows where feed = ? and source_file = ?", [feed.name, str(path)])
+    con.execute("delete from raw.nulled_values where feed = ? and source_file = ?", [feed.name, str(path)])
+
+
+def _insert_nulled(con: duckdb.DuckDBPyConnection, nulled: pl.DataFrame | None, feed: Feed) -> None:
+    """Record the implausible values nulled in the file's loaded rows (a duplicate's stay with its copy)."""
+    if nulled is None or nulled.is_empty():
+        return
+    con.register("_nulled", nulled.to_arrow())
+    try:
+        con.execute(
+            f"insert into raw.nulled_values select n.* from _nulled as n where exists (select 1 from "
+            f"{table_ref('raw', feed.name)} as r where r._source_file = n.source_file and r._source_row = n.source_row)"
+        )
+    finally:
+        con.unregister("_nulled")
 
 
 def _replace_rows(

@@ -24,7 +24,13 @@ from assets.ingest.reshaping import (
     map_values,
     unpivot_table,
 )
-from assets.ingest.validation import field_problem, typed_value
+from assets.ingest.validation import (
+    field_problem,
+    implausible_problem,
+    not_purchase_reason,
+    nulled_when_implausible,
+    typed_value,
+)
 
 __all__ = ["FeedFileError", "ParsedFile", "parse_feed_file", "read_raw_text"]
 LIKELY_DELIMITERS = (";", "\t", "|", ",")
@@ -38,6 +44,8 @@ class ParsedFile:
     """The rows of `raw.<feed>`: stored columns, then `_source_file`, `_source_row`, `_loaded_at`."""
     quarantined: pl.DataFrame
     """The rows of `raw.quarantined_rows`."""
+    nulled: pl.DataFrame | None = None
+    """The rows of `raw.nulled_values`: implausible values nulled in loaded rows, with the reason."""
 
 
 def read_raw_text(path: Path, source: FeedSource) -> pl.DataFrame:
@@ -191,8 +199,12 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
     if contacts and pii_key is None:
         raise ValueError(f"the {feed.name} feed carries contact details: parsing it needs the pseudonymisation key")
     raw = read_raw_text(path, source)
+    nullable = [f for f in feed.fields if nulled_when_implausible(f, source)]
     problems = [pl.col(SHAPE_PROBLEM)]
     problems += [field_problem(f, source, now).alias(f"_problem_{f.name}") for f in feed.fields]
+    problems += [
+        implausible_problem(f, source, now).alias(f"_implausible_{f.name}") for f in feed.fields if f not in nullable
+    ]
     problems += [
         pl.when(pl.all_horizontal(pl.col(group).is_null()))
         .then(pl.lit(f"{' or '.join(group)}: a value is required"))
@@ -206,10 +218,21 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
         .replace("", None)
         .alias("_reason")
     )
-    good = checked.filter(pl.col("_reason").is_null())
+    not_purchase = not_purchase_reason(source)
+    if not_purchase is not None:
+        # an open or lost deal is no purchase: that is its one reason, whatever else it lacks
+        checked = checked.with_columns(pl.coalesce(not_purchase, pl.col("_reason")).alias("_reason"))
+    good = checked.filter(pl.col("_reason").is_null()).with_columns(
+        implausible_problem(f, source, now).alias(f"_nulled_{f.name}") for f in nullable
+    )
     bad = checked.filter(pl.col("_reason").is_not_null())
     loaded = good.select(
-        *[typed_value(f, source).alias(f.name) for f in feed.fields],
+        *[
+            pl.when(pl.col(f"_nulled_{f.name}").is_null()).then(typed_value(f, source)).alias(f.name)
+            if f in nullable
+            else typed_value(f, source).alias(f.name)
+            for f in feed.fields
+        ],
         pl.lit(str(path)).alias("_source_file"),
         pl.col(LINE).cast(pl.Int64).alias("_source_row"),
         pl.lit(now).cast(pl.Datetime("us")).alias("_loaded_at"),
@@ -226,7 +249,34 @@ def parse_feed_file(path: Path, source: FeedSource, *, now: datetime, pii_key: b
         pl.struct(feed.field_names).struct.json_encode().alias("raw_record"),
         pl.lit(now).cast(pl.Datetime("us")).alias("quarantined_at"),
     )
-    return ParsedFile(path=path, rows_read=raw.height, loaded=loaded, quarantined=quarantined)
+    nulled = nulled_values(good, [f.name for f in nullable], feed.name, path, now)
+    return ParsedFile(path=path, rows_read=raw.height, loaded=loaded, quarantined=quarantined, nulled=nulled)
+
+
+NULLED_SCHEMA = {
+    "feed": pl.String,
+    "source_file": pl.String,
+    "source_row": pl.Int64,
+    "field": pl.String,
+    "reason": pl.String,
+    "nulled_at": pl.Datetime("us"),
+}
+
+
+def nulled_values(good: pl.DataFrame, fields: list[str], feed: str, path: Path, now: datetime) -> pl.DataFrame:
+    """One row per implausible value nulled in a loaded row: the rows of `raw.nulled_values`."""
+    frames = [
+        good.filter(pl.col(f"_nulled_{name}").is_not_null()).select(
+            pl.lit(feed).alias("feed"),
+            pl.lit(str(path)).alias("source_file"),
+            pl.col(LINE).cast(pl.Int64).alias("source_row"),
+            pl.lit(name).alias("field"),
+            pl.col(f"_nulled_{name}").alias("reason"),
+            pl.lit(now).cast(pl.Datetime("us")).alias("nulled_at"),
+        )
+        for name in fields
+    ]
+    return pl.concat([pl.DataFrame(schema=NULLED_SCHEMA), *frames])
 
 
 def _located(reason: pl.Expr, columns: list[str]) -> pl.Expr:

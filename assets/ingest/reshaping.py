@@ -29,6 +29,7 @@ SOURCE_COLUMN = "_source_column"
 """The file column an unpivoted row came from: quarantine reasons name it beside the line."""
 UNPIVOT_NAME = "__unpivot_name"
 UNPIVOT_VALUE = "__unpivot_value"
+ROW_NUMBER = "__row_number"
 
 
 def derived_column(name: str) -> str:
@@ -120,9 +121,10 @@ def _evaluate(
     """The expression's value per row (null where it fails), under the first typing it binds with."""
     problem = ""
     for frame in typings:
-        con.register("_file", frame.to_arrow())
+        # DuckDB may return a scan's rows out of order: each value goes back to its row by number
+        con.register("_file", frame.with_row_index(ROW_NUMBER).to_arrow())
         try:
-            return con.sql(f"select try(({expression})) as v from _file").pl()["v"]
+            return con.sql(f"select try(({expression})) as v from _file order by {ROW_NUMBER}").pl()["v"]
         except duckdb.Error as exc:
             problem = problem or str(exc).splitlines()[0]
         finally:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from assets.ingest.bounds import MAX_AGE_YEARS
 from assets.ingest.feeds import Field
 from assets.ingest.pii import contact_problem, normalised_email, normalised_phone
 
@@ -32,6 +33,8 @@ _CURRENCY_CODES = """
     TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XOF XPF YER ZAR ZMW ZWG"""
 CURRENCIES = frozenset(_CURRENCY_CODES.split())
 FORMULA_PATTERN = r"^([=@]|[+\-][^0-9.\s])"
+NOT_PURCHASE_REASON = "not a purchase: "
+"""Reason prefix of purchase-feed rows whose status is no purchase (an open or lost deal): accounted for, not broken."""
 
 
 def typed_value(field: Field, source: FeedSource) -> pl.Expr:
@@ -90,7 +93,7 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
         checks.append((value == 0, f"{field.name}: must not be 0 (returns are negative), got '{{}}'"))
     if field.non_negative:
         checks.append((value < 0, f"{field.name}: must not be negative, got '{{}}'"))
-    if field.not_in_future:
+    if field.not_in_future and not nulled_when_implausible(field, source):  # else `implausible_problem`'s
         checks.append((value.cast(pl.Datetime("us")) > pl.lit(now), f"{field.name}: '{{}}' is in the future"))
     if field.name == "currency":
         known = text.str.to_uppercase().is_in(list(CURRENCIES))
@@ -116,3 +119,83 @@ def field_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
 def unquoted(message: str) -> str:
     """``"email: '{}' looks like a spreadsheet formula"`` -> ``"email: looks like a spreadsheet formula"``."""
     return message.replace(", got '{}'", "").replace("'{}' ", "").replace(" '{}'", "")
+
+
+AMOUNT_BOUNDS = {"quantity": "max_quantity", "unit_price": "max_unit_price"}
+
+
+def implausible_problem(field: Field, source: FeedSource, now: datetime) -> pl.Expr:
+    """Why this field's value is implausible (see `assets.ingest.bounds`), or null.
+
+    Dates before `earliest_date` or birth dates of customers over 120 years; quantities and unit
+    prices beyond their bounds; a line amount (given, or quantity x unit price) beyond its bound.
+    Applies to values that parse: an unreadable value is `field_problem`'s.
+    """
+    bounds = source.bounds
+    value = typed_value(field, source)
+    shown = pl.col(field.name)
+    checks: list[tuple[pl.Expr, str]] = []
+    if field.not_in_future and nulled_when_implausible(field, source):  # a birth date in the future
+        checks.append((value.cast(pl.Datetime("us")) > pl.lit(now), "'{}' is in the future"))
+    if field.type in ("date", "timestamp"):
+        earliest = pl.lit(datetime.combine(bounds.earliest_date, datetime.min.time()))
+        checks.append(
+            (value.cast(pl.Datetime("us")) < earliest, f"'{{}}' is before the earliest date {bounds.earliest_date}")
+        )
+    if field.name == "birth_date":
+        # 29 February has no twin 120 years on in most years: the day before is close enough
+        day = now.replace(day=28) if (now.month, now.day) == (2, 29) else now
+        oldest = day.replace(year=now.year - MAX_AGE_YEARS)
+        checks.append((value.cast(pl.Datetime("us")) < pl.lit(oldest), f"'{{}}' means an age over {MAX_AGE_YEARS}"))
+    if field.name in AMOUNT_BOUNDS:
+        key = AMOUNT_BOUNDS[field.name]
+        limit = getattr(bounds, key)
+        # NaN and inf are field_problem's (polars orders NaN above every number)
+        checks.append(
+            (value.is_finite() & (value.abs() > limit), f"'{{}}' is beyond the plausible {limit:,.0f} (bounds.{key})")
+        )
+    if field.name == "line_amount":
+        quantity = pl.col("quantity").cast(pl.Float64, strict=False)
+        price = pl.col("unit_price").cast(pl.Float64, strict=False)
+        amount = pl.coalesce(value, quantity * price)
+        shown = pl.coalesce(shown, amount.cast(pl.String))
+        limit = bounds.max_line_amount
+        checks.append(
+            (
+                amount.is_finite() & (amount.abs() > limit),
+                f"'{{}}' (quantity x unit price where not given) is beyond the plausible {limit:,.0f} "
+                "(bounds.max_line_amount)",
+            )
+        )
+    reason: pl.Expr = pl.lit(None, dtype=pl.String)
+    for failed, message in reversed(checks):
+        reason = pl.when(failed.fill_null(False)).then(pl.format(f"{field.name}: {message}", shown)).otherwise(reason)
+    return reason
+
+
+def nulled_when_implausible(field: Field, source: FeedSource) -> bool:
+    """Whether an implausible value is nulled (the rest of the row kept) rather than the row quarantined.
+
+    Optional dates (a birth date) are descriptive: the row is good without them. Required fields,
+    quantities and amounts carry the row's meaning, so an implausible one quarantines it.
+    """
+    return field.type in ("date", "timestamp") and not source.is_required(field.name)
+
+
+def not_purchase_reason(source: FeedSource) -> pl.Expr | None:
+    """Why a row of a source with `purchase_statuses` is no purchase (its status is neither a purchase nor a return).
+
+    None when the source lists no purchase statuses. Such a row is quarantined with this reason
+    alone: an open or lost deal is accounted for, not a broken row.
+    """
+    if not source.purchase_statuses:
+        return None
+    allowed = [*source.purchase_statuses, *source.return_statuses]
+    status = pl.col("status")
+    listed = ", ".join(source.purchase_statuses)
+    return (
+        pl.when(status.is_null())
+        .then(pl.lit(f"{NOT_PURCHASE_REASON}no status (purchase_statuses: {listed})"))
+        .when(~status.str.to_lowercase().is_in(allowed))
+        .then(pl.format(f"{NOT_PURCHASE_REASON}status '{{}}' (purchase_statuses: {listed})", status))
+    )

@@ -15,7 +15,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
+from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
@@ -185,6 +185,7 @@ def _write_version(
     in_history: set[int],
 ) -> dict[str, int]:
     """Fill the version file from the candidate, with views over the history files; rows per table and view."""
+    clv = candidate_status(con)
     publication_row = pl.DataFrame(
         {
             "version": [version],
@@ -192,6 +193,8 @@ def _write_version(
             "previous_version": [previous],
             "customers": [current["customer_id"].n_unique()],
             "exports_folder": [str(store.exports_dir / f"v{version:06d}")],
+            "clv_status": [clv.status],
+            "clv_note": [clv.note],
             # the currency every amount of this version is in (the `_usd` columns until their rename)
             "reporting_currency": [reporting_currency(con) or DEFAULT_REPORTING_CURRENCY],
         },

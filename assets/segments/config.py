@@ -38,6 +38,7 @@ TOP_KEYS = (
     "employee_bands",
     "value_tiers",
     "churn_risk",
+    "churn_risk_by_recency",
     "persona",
 )
 BAND_KEYS = ("label", "below")
@@ -117,6 +118,8 @@ class SegmentationConfig:
     value_tiers: tuple[tuple[str, float], ...]
     value_rest_label: str
     churn_bands: tuple[Band, ...]
+    churn_recency_bands: tuple[Band, ...]
+    """Churn risk by days since the last purchase, for a refresh whose data support no P(alive)."""
     persona: PersonaSettings
 
 
@@ -399,6 +402,18 @@ def _churn_bands(r: _Reader, raw: Any) -> tuple[Band, ...]:
     return bands
 
 
+def _churn_recency_bands(r: _Reader, raw: Any, churn_bands: tuple[Band, ...]) -> tuple[Band, ...]:
+    """Bands of days since the last purchase, with the same labels as the P(alive) bands."""
+    bands = r.bands(raw, "churn_risk_by_recency")
+    labels = sorted(b.label for b in churn_bands)
+    if sorted(b.label for b in bands) != labels:
+        raise r.fail("churn_risk_by_recency", f"expected the labels of churn_risk ({', '.join(labels)}), once each")
+    for i, band in enumerate(bands):
+        if band.below is not None and band.below <= 0:
+            raise r.fail(f"churn_risk_by_recency[{i}].below", f"expected days above 0, got {band.below:g}")
+    return bands
+
+
 def parse_config(raw: Any, source: str = "segmentation.yaml") -> SegmentationConfig:
     """Check a parsed YAML document and build the settings; raises SegmentationConfigError naming the key."""
     r = _Reader(source)
@@ -415,6 +430,7 @@ def parse_config(raw: Any, source: str = "segmentation.yaml") -> SegmentationCon
     r.known(cadence, "purchase_cadence", CADENCE_KEYS)
     value_tiers, value_rest = _value_tiers(r, raw)
     no_purchases = r.get(raw, "no_purchases_label", "", str)
+    churn_bands = _churn_bands(r, raw.get("churn_risk"))
     return SegmentationConfig(
         unknown_label=r.get(raw, "unknown_label", "", str),
         no_purchases_label=no_purchases,
@@ -436,7 +452,8 @@ def parse_config(raw: Any, source: str = "segmentation.yaml") -> SegmentationCon
         employee_bands=r.bands(raw.get("employee_bands"), "employee_bands"),
         value_tiers=value_tiers,
         value_rest_label=value_rest,
-        churn_bands=_churn_bands(r, raw.get("churn_risk")),
+        churn_bands=churn_bands,
+        churn_recency_bands=_churn_recency_bands(r, raw.get("churn_risk_by_recency"), churn_bands),
         persona=_persona(r, r.get(raw, "persona", "", dict)),
     )
 

@@ -12,7 +12,7 @@ from assets.segments.persona import PersonaFit, assign_personas
 from assets.segments.persona_features import persona_features
 from assets.segments.psychographic import psychographic_group
 from assets.segments.rfm import rfm_scores
-from assets.segments.value import churn_risk, value_tier
+from assets.segments.value import value_labels
 
 RFM_COLUMNS = ("customer_id", "order_count", "recency_days", "repeat_purchase_day_count", "revenue_usd")
 LABEL_ORDER = (
@@ -58,14 +58,7 @@ def label_customers(
         *firmographic_labels(config),
     ).with_columns(psychographic_group(features, config))
     rfm = rfm_scores(features.select(RFM_COLUMNS), config.rfm_rules, config.no_purchases_label)
-    value = features.select("customer_id").join(
-        clv.select("customer_id", "clv_usd", "p_alive"), on="customer_id", how="left"
-    )
-    value = value.select(
-        "customer_id",
-        value_tier(pl.col("clv_usd").fill_null(0.0), config.value_tiers, config.value_rest_label).alias("value_tier"),
-        churn_risk(pl.col("p_alive"), config.churn_bands, config.no_purchases_label).alias("churn_risk"),
-    )
+    value = value_labels(features, clv, config)
     personas, described, fit = assign_personas(
         persona_features(features, category_mix, channel_mix, config), config.persona
     )

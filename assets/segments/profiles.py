@@ -7,12 +7,18 @@ from collections.abc import Iterator, Mapping, Sequence
 import polars as pl
 
 from assets.segments.behaviour import cadence_labels
-from assets.segments.config import SegmentationConfig, default_config
+from assets.segments.config import Band, SegmentationConfig, default_config
 from assets.segments.demographic import education_labels, life_stage_labels
 from assets.segments.firmographic import employee_band_labels
 from assets.segments.labels import LABEL_ORDER
 from assets.segments.psychographic import psychographic_labels
-from assets.segments.value import churn_risk_labels, value_tier_labels
+from assets.segments.value import (
+    CHURN_BY_P_ALIVE,
+    VALUE_BY_CLV,
+    churn_risk_labels,
+    value_bases,
+    value_tier_labels,
+)
 
 MIX_SHOWN = 3
 PROFILE_COLUMNS = (
@@ -97,30 +103,57 @@ class _ShippedSegmentKinds(Mapping[str, tuple[str, ...] | None]):
 SEGMENT_KINDS: Mapping[str, tuple[str, ...] | None] = _ShippedSegmentKinds()
 
 
-def rule_descriptions(config: SegmentationConfig) -> dict[tuple[str, str], str]:
-    """What the segments defined by a rule mean; other segments are described from their figures."""
+def rule_descriptions(
+    config: SegmentationConfig, bases: tuple[str, str] = (VALUE_BY_CLV, CHURN_BY_P_ALIVE)
+) -> dict[tuple[str, str], str]:
+    """What the segments defined by a rule mean; other segments are described from their figures.
+
+    ``bases`` says what value tiers and churn risk rest on (see ``value_bases``): without a CLV
+    model the fallback rules are named in the descriptions, so no one reads them as model output.
+    """
+    value_basis, churn_basis = bases
     descriptions = {("rfm_segment", rule.segment): rule.description for rule in config.rfm_rules}
     descriptions[("rfm_segment", config.no_purchases_label)] = "Signed up but has not bought yet."
+    fallback = ", as this data support no lifetime value model" if value_basis != VALUE_BY_CLV else ""
     previous = 0.0
     for label, share in config.value_tiers:
         after = f" (after the top {previous:.0%})" if previous else ""
-        descriptions[("value_tier", label)] = f"Customers in the top {share:.0%} by expected lifetime value{after}."
+        descriptions[("value_tier", label)] = f"Customers in the top {share:.0%} by {value_basis}{after}{fallback}."
         previous = share
     descriptions[("value_tier", config.value_rest_label)] = (
-        f"The remaining {1 - previous:.0%} of customers by expected lifetime value."
+        f"The remaining {1 - previous:.0%} of customers by {value_basis}{fallback}."
     )
-    lower = None
-    for band in config.churn_bands:
-        if band.below is None:
-            descriptions[("churn_risk", band.label)] = f"Probably still active: P(alive) of {lower:g} or more."
-        elif lower is None:
-            descriptions[("churn_risk", band.label)] = f"Probably gone: P(alive) below {band.below:g}."
-        else:
-            descriptions[("churn_risk", band.label)] = (
-                f"May be slipping away: P(alive) from {lower:g} to {band.below:g}."
+    if churn_basis == CHURN_BY_P_ALIVE:
+        descriptions.update(
+            _band_descriptions(config.churn_bands, "P(alive)", "{:g}", ("Probably gone", "Probably still active"))
+        )
+    else:
+        descriptions.update(
+            _band_descriptions(
+                config.churn_recency_bands,
+                "days since the last purchase (no P(alive) model for this data)",
+                "{:,.0f}",
+                ("Probably still active", "Probably gone"),
             )
-        lower = band.below
+        )
     descriptions[("churn_risk", config.no_purchases_label)] = "No purchases yet, so no churn estimate."
+    return descriptions
+
+
+def _band_descriptions(
+    bands: tuple[Band, ...], measure: str, number: str, ends: tuple[str, str]
+) -> dict[tuple[str, str], str]:
+    """One sentence per churn band: the first band's meaning, the last's, and 'may be slipping away' between."""
+    descriptions, lower = {}, None
+    for band in bands:
+        if band.below is None:
+            text = f"{ends[1]}: {measure} of {number.format(lower)} or more."
+        elif lower is None:
+            text = f"{ends[0]}: {measure} below {number.format(band.below)}."
+        else:
+            text = f"May be slipping away: {measure} from {number.format(lower)} to {number.format(band.below)}."
+        descriptions[("churn_risk", band.label)] = text
+        lower = band.below
     return descriptions
 
 
@@ -224,9 +257,12 @@ def segment_profiles(
             *(pl.lit(None, dtype=pl.Float64).alias(c) for c in ("age_years", "income_usd") if c not in wanted),
         )
     )
+    # revenue in whole cents: integer sums are exact in any order, so one segment holding all the
+    # revenue has a share of exactly 1 (a float sum in another order gave 1.0000000000000002)
+    base = base.with_columns((pl.col("revenue_usd") * 100).round(0).cast(pl.Int64).alias("revenue_cents"))
     total_customers = base.height
-    total_revenue = float(base["revenue_usd"].sum())
-    descriptions = rule_descriptions(config)
+    total_cents = int(base["revenue_cents"].sum())
+    descriptions = rule_descriptions(config, value_bases(clv))
     if persona_descriptions is not None:
         descriptions.update({("persona", p): d for p, d in persona_descriptions.iter_rows()})
     frames = []
@@ -235,15 +271,19 @@ def segment_profiles(
             _mix_text(pl.col(column)).alias(name) if column in base.columns else pl.lit(None, pl.String).alias(name)
             for name, column in COMPOSITION.items()
         ]
-        grouped = base.group_by(pl.col(kind).alias("segment")).agg(
-            pl.len().alias("customers"),
-            pl.col("revenue_usd").sum().alias("revenue_usd"),
-            pl.col("order_count").sum().alias("orders"),
-            pl.col("clv_usd").mean().alias("avg_clv_usd"),
-            pl.col("clv_usd").sum().alias("total_clv_usd"),
-            pl.col("age_years").cast(pl.Float64).median().alias("median_age_years"),
-            pl.col("income_usd").cast(pl.Float64).median().alias("median_income_usd"),
-            *composition,
+        grouped = (
+            base.group_by(pl.col(kind).alias("segment"))
+            .agg(
+                pl.len().alias("customers"),
+                pl.col("revenue_cents").sum().alias("revenue_cents"),
+                pl.col("order_count").sum().alias("orders"),
+                pl.col("clv_usd").mean().alias("avg_clv_usd"),
+                pl.when(pl.col("clv_usd").count() > 0).then(pl.col("clv_usd").sum()).alias("total_clv_usd"),
+                pl.col("age_years").cast(pl.Float64).median().alias("median_age_years"),
+                pl.col("income_usd").cast(pl.Float64).median().alias("median_income_usd"),
+                *composition,
+            )
+            .with_columns((pl.col("revenue_cents") / 100).alias("revenue_usd"))
         )
         order = pl.DataFrame({"segment": list(labels or ()), "segment_order": list(range(len(labels or ())))})
         order = order.cast({"segment": pl.String, "segment_order": pl.Int64})
@@ -255,7 +295,7 @@ def segment_profiles(
                 pl.lit(kind).alias("segment_kind"),
                 pl.lit(kind_order).alias("kind_order"),
                 (pl.col("customers") / total_customers).alias("customer_share"),
-                (pl.col("revenue_usd") / total_revenue if total_revenue else pl.lit(0.0)).alias("revenue_share"),
+                (pl.col("revenue_cents") / total_cents if total_cents else pl.lit(0.0)).alias("revenue_share"),
                 pl.when(pl.col("orders") > 0)
                 .then(pl.col("revenue_usd") / pl.col("orders"))
                 .alias("avg_order_value_usd"),

@@ -48,3 +48,45 @@ def churn_risk(p_alive: pl.Expr, bands: tuple[Band, ...] | None = None, no_purch
         bands = config.churn_bands if bands is None else bands
         no_purchases = config.no_purchases_label if no_purchases is None else no_purchases
     return band(p_alive, bands, no_purchases)
+
+
+VALUE_BY_CLV = "expected lifetime value"
+VALUE_BY_SPEND = "spend to date"
+CHURN_BY_P_ALIVE = "P(alive)"
+CHURN_BY_RECENCY = "days since the last purchase"
+
+
+def value_bases(clv: pl.DataFrame) -> tuple[str, str]:
+    """What value tiers and churn risk rest on in this refresh: the CLV model, or the fallback rules.
+
+    A refresh whose data support no CLV (every `clv_usd` null) ranks value tiers by spend to date;
+    one without any P(alive) bands churn risk by days since the last purchase.
+    """
+    value = VALUE_BY_SPEND if clv["clv_usd"].is_null().all() else VALUE_BY_CLV
+    churn = CHURN_BY_RECENCY if "p_alive" in clv.columns and clv["p_alive"].is_null().all() else CHURN_BY_P_ALIVE
+    return value, churn
+
+
+def value_labels(features: pl.DataFrame, clv: pl.DataFrame, config: SegmentationConfig) -> pl.DataFrame:
+    """customer_id, value_tier and churn_risk for every customer of ``features``, on the bases of ``value_bases``.
+
+    ``features`` has customer_id, order_count, revenue_usd and recency_days; ``clv`` has
+    customer_id, clv_usd and p_alive. A customer worth nothing (no CLV, no spend) is in the rest.
+    """
+    value_basis, churn_basis = value_bases(clv)
+    joined = features.select("customer_id", "order_count", "revenue_usd", "recency_days").join(
+        clv.select("customer_id", "clv_usd", "p_alive"), on="customer_id", how="left"
+    )
+    worth = pl.col("clv_usd") if value_basis == VALUE_BY_CLV else pl.col("revenue_usd").cast(pl.Float64)
+    if churn_basis == CHURN_BY_P_ALIVE:
+        risk = churn_risk(pl.col("p_alive"), config.churn_bands, config.no_purchases_label)
+    else:
+        bought = pl.col("order_count") > 0
+        risk = band(pl.when(bought).then(pl.col("recency_days")), config.churn_recency_bands, config.no_purchases_label)
+    # nothing of value is never a top tier (without it, no one having bought would tie everyone at the top)
+    tier = value_tier(worth.fill_null(0.0), config.value_tiers, config.value_rest_label)
+    return joined.select(
+        "customer_id",
+        pl.when(worth.fill_null(0.0) > 0).then(tier).otherwise(pl.lit(config.value_rest_label)).alias("value_tier"),
+        risk.alias("churn_risk"),
+    )

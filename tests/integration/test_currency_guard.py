@@ -129,3 +129,17 @@ def test_a_rate_valid_only_from_later_leaves_earlier_lines_unconverted(tmp_path:
     warehouse = load(tmp_path, "O1,C1,2025-01-15 10:00:00,P1,books,1,10,web,EUR\n", Lookups(currency_rates=rates))
     assert len(missing(warehouse)) == 1
     assert Lookups(currency_rates=rates).rates()["valid_from"].to_list() == [None, date(2025, 2, 1)]
+
+
+def test_the_failing_rows_are_stored_with_their_keys_and_values(tmp_path: Path, dbt_build):
+    warehouse = load(
+        tmp_path,
+        "O1,C1,2025-01-02 10:00:00,P1,books,1,9.99,web,USD\nO2,C2,2025-01-03 10:00:00,P1,books,1,9.99,web,EUR\n",
+        Lookups(),
+    )
+    assert dbt_build(warehouse, tmp_path / "target", "stg_shop__purchases").returncode != 0
+    rows = query(
+        warehouse,
+        "select order_id, customer_id, currency_code from test_failures.not_null_stg_shop__purchases_rate_to_reporting",
+    )
+    assert rows == [("O2", "C2", "EUR")]

@@ -83,3 +83,14 @@ def test_one_run_at_a_time_touches_the_warehouse():
     with dg.instance_for_test(overrides=settings) as instance:
         pools = instance.get_concurrency_config().pool_config
         assert (pools.pool_granularity.value, pools.default_pool_limit) == ("run", 1)
+
+
+def test_customer_tables_and_accounts_flow_from_their_raw_feeds(asset_graph):
+    for feed in ("customers", "customer_category_spend", "customer_channel_purchases", "accounts"):
+        assert asset_graph[key(f"raw/{feed}")].group_name == "ingest"
+    assert upstream(asset_graph, "staging/stg_crm__customers") == {"raw/customers"}
+    assert upstream(asset_graph, "staging/stg_crm__customer_category_spend") == {"raw/customer_category_spend"}
+    assert upstream(asset_graph, "staging/stg_crm__customer_channel_purchases") == {"raw/customer_channel_purchases"}
+    assert upstream(asset_graph, "staging/stg_crm__accounts") == {"raw/accounts"}
+    assert "intermediate/int_orders_approximated" in upstream(asset_graph, "intermediate/int_orders_unioned")
+    assert "intermediate/int_accounts_deduplicated" in upstream(asset_graph, "marts/dim_customers")

@@ -121,12 +121,18 @@ def test_profiles_add_up_to_the_customer_count(published):
 
 
 def test_model_parameters_are_published(published):
-    rows = published.query("select model, parameter, value, log_likelihood from segments.clv_model_parameters")
+    rows = published.query(
+        "select model, parameter, value, log_likelihood from segments.clv_model_parameters where model <> 'clv'"
+    )
     models = {model for model, *_ in rows}
     assert "gamma_gamma" in models
     assert models & {"bgnbd", "pareto_nbd"}
     assert all(value > 0 for _, _, value, _ in rows)
     assert all(ll < 0 for *_, ll in rows)
+    # the sample supports its model: the CLV's status row and the publication say so
+    status = published.query("select note from segments.clv_model_parameters where model = 'clv'")
+    assert status == [("modelled: lifetime value estimated from the purchase history",)]
+    assert published.query("select clv_status from segments.publication") == [("modelled",)]
 
 
 def test_every_check_ran_and_passed(refreshed):
@@ -141,6 +147,7 @@ def test_every_check_ran_and_passed(refreshed):
         "segment_profiles_add_up_to_customer_count",
         "customer_clv_covers_every_customer",
         "customer_segment_shares_are_stable",
+        "customer_clv_is_confident",
         "raw_purchases_rows_are_conserved",
     } <= names
     # dbt tests surface as checks too

@@ -1,5 +1,6 @@
 -- depends_on: {{ ref('int_survey_codebook_resolved') }}
--- Every customer known from sign-ups or orders, with all features the segment models use.
+-- Every customer known from sign-ups, a customer table, orders or (at the account grain) the accounts
+-- feed, with all features the segment models use.
 with
 
 customers as (
@@ -99,16 +100,22 @@ final as (
         coalesce(customers.is_business_customer, false) as is_business_customer,
         customers.industry,
         customers.employee_count,
+        customers.account_id,
+        customers.account_annual_revenue_usd,
+        customers.parent_account_id,
+        customers.account_founded_year,
         orders.first_ordered_at,
         orders.last_ordered_at,
         coalesce(orders.order_count, 0) as order_count,
         coalesce(orders.purchase_day_count, 0) as purchase_day_count,
         coalesce(orders.repeat_purchase_day_count, 0) as repeat_purchase_day_count,
-        coalesce(orders.item_count, 0) as item_count,
+        -- unknown (null) for a history approximated from a customer table
+        case when orders.customer_id is null then 0 else orders.item_count end as item_count,
         coalesce(orders.revenue_usd, 0) as revenue_usd,
         orders.avg_order_value_usd,
         orders.recency_days,
         orders.tenure_days,
+        coalesce(orders.has_approximated_history, false) as has_approximated_history,
         category_summary.top_category,
         category_summary.top_category_revenue_share,
         coalesce(category_summary.category_count, 0) as category_count,

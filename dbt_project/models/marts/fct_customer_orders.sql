@@ -1,7 +1,7 @@
 with
 
 orders as (
-    select * from {{ ref('int_orders_aggregated') }}
+    select * from {{ ref('int_orders_unioned') }}
 ),
 
 as_of as (
@@ -16,7 +16,8 @@ per_customer as (
         count(*) as order_count,
         count(distinct cast(ordered_at as date)) as purchase_day_count,
         cast(sum(item_count) as bigint) as item_count,
-        sum(order_amount_usd) as revenue_usd
+        sum(order_amount_usd) as revenue_usd,
+        bool_or(is_approximated) as has_approximated_history
     from orders
     group by customer_id
 ),
@@ -34,6 +35,7 @@ final as (
         cast(per_customer.revenue_usd / per_customer.order_count as decimal(18, 2)) as avg_order_value_usd,
         {{ dbt.datediff('cast(per_customer.last_ordered_at as date)', 'as_of.as_of_date', 'day') }} as recency_days,
         {{ dbt.datediff('cast(per_customer.first_ordered_at as date)', 'as_of.as_of_date', 'day') }} as tenure_days,
+        per_customer.has_approximated_history,
         as_of.as_of_date
     from per_customer
     cross join as_of

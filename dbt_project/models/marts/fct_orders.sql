@@ -1,7 +1,7 @@
 with
 
 orders as (
-    select * from {{ ref('int_orders_aggregated') }}
+    select * from {{ ref('int_orders_unioned') }}
 ),
 
 final as (
@@ -12,7 +12,8 @@ final as (
         channel,
         line_count,
         cast(item_count as bigint) as item_count,
-        cast(order_amount_usd as decimal(18, 2)) as order_amount_usd
+        cast(order_amount_usd as decimal(18, 2)) as order_amount_usd,
+        is_approximated
     from orders
 )
 

@@ -6,7 +6,9 @@ source as (
 
 renamed as (
     select
-        customer_id,
+        {{ customer_key('customer_id', 'account_id') }} as customer_id,
+        customer_id as contact_id,
+        account_id,
         signed_up_at,
         email,
         email_hmac,

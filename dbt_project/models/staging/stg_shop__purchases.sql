@@ -48,7 +48,9 @@ converted as (
 renamed as (
     select
         order_id,
-        customer_id,
+        {{ customer_key('customer_id', 'account_id') }} as customer_id,
+        customer_id as contact_id,
+        account_id,
         product_id,
         lower(category) as category,
         lower(channel) as channel,

@@ -1,4 +1,4 @@
-"""score_customers and the CLV settings: all-zero and missing spend, the parameters table, calibration_end."""
+"""score_customers and the CLV settings: missing spend, the parameters table, calibration_end."""
 
 import datetime
 
@@ -7,7 +7,7 @@ import pytest
 from clv_data import cdnow_transactions
 
 from assets.clv.assets import ClvConfig, backtest_split, score_customers
-from assets.clv.errors import CLVDataError, CLVSettingError
+from assets.clv.errors import CLVSettingError
 from assets.clv.mle import ModelFit
 from assets.clv.settings import checked_calibration_end
 from assets.clv.tables import parameter_table
@@ -16,12 +16,6 @@ CALIBRATION_END = datetime.date(1997, 9, 30)
 CONFIG = ClvConfig(purchase_model="bgnbd")
 ORDERS = cdnow_transactions().rename({"amount": "order_amount_usd"})
 CUSTOMERS = ORDERS.select("customer_id").unique()
-
-
-def test_all_zero_spend_fails_with_a_message_instead_of_zero_clv_for_everyone():
-    zero = ORDERS.with_columns(pl.lit(0.0).alias("order_amount_usd"))
-    with pytest.raises(CLVDataError, match=r"repeat buyers with known amounts spent 0 .* CLV would be 0"):
-        score_customers(zero, CUSTOMERS, CONFIG, CALIBRATION_END)
 
 
 def with_missing_amounts() -> tuple[pl.DataFrame, str, str]:
@@ -42,7 +36,8 @@ def with_missing_amounts() -> tuple[pl.DataFrame, str, str]:
 
 def test_missing_amounts_skip_the_spend_model_with_counts_and_never_count_as_zero():
     orders, unknown, partly = with_missing_amounts()
-    clv, parameters, skipped = score_customers(orders, CUSTOMERS, CONFIG, CALIBRATION_END)
+    scored = score_customers(orders, CUSTOMERS, CONFIG, CALIBRATION_END)
+    clv, parameters, skipped = scored.clv, scored.parameters, scored.spend_skipped
     assert skipped is not None
     assert "by 2 of 946 repeat buyers, have no amount" in skipped
     assert "the 1 with none known have no CLV (null)" in skipped
@@ -61,13 +56,15 @@ def test_missing_amounts_skip_the_spend_model_with_counts_and_never_count_as_zer
 
 
 def test_parameters_table_keeps_its_columns_and_adds_a_note():
-    _, parameters, skipped = score_customers(ORDERS, CUSTOMERS, CONFIG, CALIBRATION_END)
-    assert skipped is None
+    scored = score_customers(ORDERS, CUSTOMERS, CONFIG, CALIBRATION_END)
+    parameters = scored.parameters
+    assert scored.spend_skipped is None
     assert parameters.columns == [
         "model", "parameter", "value", "std_error", "log_likelihood", "customers",
         "time_unit", "calibration_end", "fitted_at", "note",
     ]  # fmt: skip
-    assert parameters.height == 7 and parameters["note"].null_count() == 7
+    # seven parameters with no note, and the CLV's status in a row of its own
+    assert parameters.height == 8 and parameters["note"].null_count() == 7
 
 
 def test_parameters_table_notes_open_parameters_and_unconverged_fits():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from assets.ingest.config import FeedConfigError, load_config
+from assets.ingest.config import FeedConfigError, default_config, load_config
 
 PURCHASES_KEY = "feeds.purchases"
 BAD_CONFIGS = {
@@ -142,3 +142,25 @@ def test_a_valid_configuration_loads_with_its_settings(tmp_path: Path):
         ("storno",),
     )
     assert config.refresh["time_unit"] == "days" and config.refresh["horizon_months"] == 6
+
+
+@pytest.mark.parametrize("feeds", [["signups"], ["signups", "surveys"], ["purchases"]])
+def test_every_feed_is_optional_with_one_source_of_customers(tmp_path: Path, feeds: list[str]):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n" + "".join(f"  {feed}: {{}}\n" for feed in feeds))
+    assert [s.feed.name for s in load_config(path).sources] == feeds
+
+
+def test_surveys_alone_name_no_customers(tmp_path: Path):
+    path = tmp_path / "feeds.yaml"
+    path.write_text("feeds:\n  surveys: {}\n")
+    with pytest.raises(FeedConfigError, match=r"feeds: list at least one source of customers \(purchases, signups"):
+        load_config(path)
+
+
+def test_the_default_layout_reads_the_feed_folders_present(tmp_path: Path):
+    (tmp_path / "signups").mkdir()
+    (tmp_path / "surveys").mkdir()
+    assert [s.feed.name for s in default_config(tmp_path).sources] == ["signups", "surveys"]
+    # no feed folder at all: every feed, so the load names the folders it looked for
+    assert [s.feed.name for s in default_config(tmp_path / "empty").sources] == ["purchases", "signups", "surveys"]

@@ -11,6 +11,8 @@ from assets.publish.log import read_log
 from assets.publish.store import PublishedStore
 from orchestration.resources import Publication, Warehouse
 
+NOTE = "low confidence: a test's doubt. Read the CLV as a rough ranking, not as amounts to plan with"
+
 
 def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
     con = duckdb.connect(str(warehouse))
@@ -30,7 +32,9 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.customer_segments": segments,
             "candidate.customer_clv": segments.select("customer_id", clv_usd=pl.lit(10.0)),
             "candidate.segment_profiles": segments.group_by("rfm_segment").len(),
-            "candidate.clv_model_parameters": pl.DataFrame({"parameter": ["r"], "value": [0.2]}),
+            "candidate.clv_model_parameters": pl.DataFrame(
+                {"model": ["bgnbd", "clv"], "parameter": ["r", "status"], "value": [0.2, None], "note": [None, NOTE]}
+            ),
             "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "customers": [len(rfm)]}),
             "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
             "marts.dim_customer_features": consent,
@@ -64,6 +68,10 @@ def test_two_publications_from_dagster_runs_log_history_transitions_exports_and_
     try:
         assert con.execute("select version, previous_version, customers from segments.publication").fetchall() == [
             (2, 1, 3)
+        ]
+        # the CLV's status, as the candidate parameters state it, travels with the version
+        assert con.execute("select clv_status, clv_note from segments.publication").fetchall() == [
+            ("low confidence", NOTE)
         ]
         assert con.execute(
             "select version, count(*) from segments.segment_history group by version order by version"

@@ -51,6 +51,14 @@ def test_the_shipped_configuration_loads():
         (lambda r: r["life_stages"]["rules"][0].update(has_children="yes"), r"life_stages.rules\[0\].has_children"),
         (lambda r: r["urbanicities"].append(3), "urbanicities: expected a list of urbanicity labels"),
         (lambda r: r["churn_risk"][1].update(label="High"), "churn_risk: label 'High' appears twice"),
+        (
+            lambda r: r["churn_risk_by_recency"][0].update(label="Safe"),
+            r"churn_risk_by_recency: expected the labels of churn_risk \(High, Low, Medium\), once each",
+        ),
+        (
+            lambda r: r["churn_risk_by_recency"][0].update(below=-5),
+            r"churn_risk_by_recency\[0\].below: expected days above 0",
+        ),
         # percentages where P(alive) is a probability
         (
             lambda r: (r["churn_risk"][0].update(below=30), r["churn_risk"][1].update(below=70)),
