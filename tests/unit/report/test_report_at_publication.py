@@ -19,8 +19,11 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
         "candidate.segment_profiles": segments.group_by("rfm_segment")
         .len("customers")
         .select(pl.lit("rfm_segment").alias("segment_kind"), pl.col("rfm_segment").alias("segment"), "customers"),
-        "candidate.clv_model_parameters": pl.DataFrame({"parameter": ["r"], "value": [0.2]}),
+        "candidate.clv_model_parameters": pl.DataFrame(
+            {"model": ["bgnbd", "clv"], "parameter": ["r", "status"], "value": [0.2, None], "note": [None, "modelled"]}
+        ),
         "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "total_error_pct": [3.9]}),
+        "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
         "marts.dim_customer_features": segments.select(
             "customer_id", has_marketing_consent=pl.lit(False), preferred_contact_channel=pl.lit("email")
         ),
