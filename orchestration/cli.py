@@ -258,23 +258,34 @@ def report(args: argparse.Namespace) -> int:
                 "from segments.segment_profiles where segment_kind = ? order by customers desc",
                 [kind],
             ).fetchall()
-            print(format_profile_table(kind, rows))
-        if args.kind == "all":
-            print(format_unknown_values(_unknown_values(con)))
+            print(format_profile_table(kind, rows, _reporting_currency(con)))
+        print(format_unknown_values(_unknown_values(con)))
     finally:
         con.close()
     return 0
 
 
+def _reporting_currency(con: Any) -> str:
+    """The currency of the published amounts; USD for a version published before it was recorded."""
+    import duckdb
+
+    try:
+        rows = con.execute("select max(reporting_currency) from segments.publication").fetchall()
+    except duckdb.BinderException:
+        return "USD"
+    return rows[0][0] or "USD"
+
+
 def _unknown_values(con: Any) -> list[tuple[Any, ...]]:
     """Published values no value map or vocabulary knows; none from a version published before they were kept."""
-    exists = con.execute(
-        "select count(*) from information_schema.tables where table_schema = 'segments' and table_name = ?",
-        ["unknown_values"],
-    ).fetchone()[0]
-    if not exists:
+    import duckdb
+
+    try:
+        return con.execute(
+            "select source, value, rows from segments.unknown_values order by source, rows desc, value"
+        ).fetchall()
+    except duckdb.CatalogException:
         return []
-    return con.execute("select source, value, rows from segments.unknown_values order by source, rows desc").fetchall()
 
 
 def format_unknown_values(rows: list[tuple[Any, ...]]) -> str:
@@ -344,8 +355,8 @@ def clv_warning(con: Any) -> str | None:
     return None if status == "modelled" else f"Warning: CLV {note}"
 
 
-def format_profile_table(kind: str, rows: list[tuple[Any, ...]]) -> str:
-    header = ("segment", "customers", "share", "revenue share", "avg CLV (USD)")
+def format_profile_table(kind: str, rows: list[tuple[Any, ...]], currency: str = "USD") -> str:
+    header = ("segment", "customers", "share", "revenue share", f"avg CLV ({currency})")
     body = [
         (str(name), f"{customers:,}", f"{share:.1%}", f"{revenue:.1%}", "" if clv is None else f"{clv:,.2f}")
         for name, customers, share, revenue, clv in rows

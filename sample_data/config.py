@@ -11,6 +11,21 @@ import yaml
 from assets.ingest.feeds import LAYOUT_FEEDS
 
 CONFIG_FILE = "feeds.yaml"
+MAPPING_HINT = """\
+# Your own exports: map each field with `columns` (a header name, a 1-based position or a list of
+# alternative names), `derive` (a DuckDB expression over the file's columns), `values` (a value map),
+# `unpivot` (wide to long) and `currency`; top-level `reporting_currency`, `currency_rates`,
+# `vocabularies` and `survey_codebook`. The README, section Feeds, describes each key.
+"""
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes every value where it is used: no `&id001` anchors a user would have to untangle."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 TIMESTAMP_FORMATS = ["%Y-%m-%d %H:%M:%S"]
 DATE_FORMATS = ["%Y-%m-%d"]
 
@@ -19,6 +34,7 @@ def sample_feeds_config() -> dict:
     """The generator's layout: one folder of headed UTF-8 CSV files per feed, columns named as the fields."""
     return {
         "landing": ".",
+        "reporting_currency": "USD",
         "feeds": {
             feed.name: {
                 "folder": feed.name,
@@ -42,5 +58,6 @@ def write_feeds_config(landing_dir: Path, *, customers: int, seed: int) -> Path:
         f"# Written by `segments generate --customers {customers} --seed {seed}`: the sample feeds' layout\n"
         "# (see the README, section Feeds). Use it with `segments refresh --config <this file>`.\n"
     )
-    path.write_text(header + yaml.safe_dump(sample_feeds_config(), sort_keys=False), encoding="utf-8")
+    text = yaml.dump(sample_feeds_config(), Dumper=_PlainDumper, sort_keys=False)
+    path.write_text(header + MAPPING_HINT + text, encoding="utf-8")
     return path

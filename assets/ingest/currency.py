@@ -87,8 +87,8 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> str | None:
     ).fetchall()
     if not found:
         return None
-    row = con.execute("select currency from raw.currency_rates where is_reporting").fetchone()
-    return row[0] if row else None
+    rows = con.execute("select currency from raw.currency_rates where is_reporting").fetchall()
+    return rows[0][0] if rows else None
 
 
 def missing_rates(con: duckdb.DuckDBPyConnection) -> list[MissingRate]:

@@ -1,7 +1,7 @@
 """The customer grain: whether a person or a business account is the customer of segments and CLV.
 
-With `customer_grain: account` in the feeds configuration, every purchase line and sign-up must
-name its account (`account_id`): dbt then counts the account as the customer, so RFM, CLV,
+With `customer_grain: account` in the feeds configuration, every purchase line, sign-up and
+customer-table row must name its account (`account_id`): dbt then counts the account as the customer, so RFM, CLV,
 firmographic segments and profiles are per account, and its attributes come from the accounts
 feed. Checked with the rest of the configuration, before any data is read.
 """
@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # config.py imports this module
     from assets.ingest.config import FeedSource
 
 CUSTOMER_GRAINS = ("customer", "account")
-ACCOUNT_LINKED_FEEDS = ("purchases", "signups")
+ACCOUNT_LINKED_FEEDS = ("purchases", "signups", "customers")
 """Feeds whose rows name their account; at the account grain each row must."""
 
 
@@ -29,7 +29,7 @@ def grain_required(source: FeedSource, grain: str) -> FeedSource:
 
 
 def check_grain(sources: list[FeedSource], grain: str, where: str) -> None:
-    """At the account grain the purchases, if configured, must carry the account id."""
+    """At the account grain the purchases, sign-ups and customer table, where configured, must carry the account id."""
     if grain != "account":
         return
     for source in sources:

@@ -45,6 +45,7 @@ from assets.ingest.manifest import (
     record,
 )
 from assets.ingest.parsing import FeedFileError, parse_feed_file
+from assets.ingest.reading import capped
 from assets.warehouse import table_ref
 
 QUARANTINE_DDL = """
@@ -221,11 +222,14 @@ def _load_file(
         for e in entries
     ):
         return outcome  # failed again the same way: the manifest already says so
+    had_rows = any(e.status == "loaded" for e in entries)
     with transaction(con):
         if parsed is not None:
-            outcome = _replace_rows(con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read)
+            outcome = _replace_rows(
+                con, feed, path, parsed.loaded, parsed.quarantined, parsed.rows_read, had_rows=had_rows
+            )
             _insert_nulled(con, parsed.nulled, feed)
-        elif outcome.status == "same_content":
+        elif outcome.status == "same_content" and had_rows:
             _delete_rows(con, feed, path)
             restore_orphaned_duplicates(con, feed, [str(path)])
         record(
@@ -237,6 +241,7 @@ def _load_file(
             reading_settings=settings,
             loaded_at=now,
             load_seconds=time.perf_counter() - started,
+            known=bool(entries),
         )
     manifest.recorded(outcome, stat=stat, checksum=checksum, reading_settings=settings)
     return outcome
@@ -278,7 +283,7 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
     outcome = Outcome(
         source_file=pattern,
         status="failed",
-        problem=(
+        problem=capped(
             f"{pattern}: no file matches the glob '{source.glob}' in {source.folder}, but the {source.feed.name} "
             "feed has loaded files there before; the previously loaded files were kept. Fix the folder or glob "
             "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration"
@@ -335,14 +340,22 @@ def _replace_rows(
     loaded: pl.DataFrame,
     quarantined: pl.DataFrame,
     rows_read: int,
+    *,
+    had_rows: bool = True,
 ) -> Outcome:
-    """Swap the path's rows for its new version's, quarantining rows already loaded (duplicates)."""
-    _delete_rows(con, feed, path)
+    """Swap the path's rows for its new version's, quarantining rows already loaded (duplicates).
+
+    A path the manifest has no loaded version of has no rows to swap (`had_rows` False): a first
+    load of many small files skips those statements.
+    """
+    if had_rows:
+        _delete_rows(con, feed, path)
     loaded, duplicates = split_duplicates(con, feed, loaded)
     quarantined = pl.concat([quarantined, duplicates])
     _insert(con, feed, loaded, quarantined)
-    # after the new rows are in, so a line the new version still has stays its duplicate
-    restore_orphaned_duplicates(con, feed, [str(path)])
+    if had_rows:
+        # after the new rows are in, so a line the new version still has stays its duplicate
+        restore_orphaned_duplicates(con, feed, [str(path)])
     return Outcome(
         source_file=str(path),
         status="loaded",
@@ -355,14 +368,17 @@ def _replace_rows(
 
 def _insert(con: duckdb.DuckDBPyConnection, feed: Feed, loaded: pl.DataFrame, quarantined: pl.DataFrame) -> None:
     """Append rows to `raw.<feed>` and to `raw.quarantined_rows`."""
-    con.register("_loaded", loaded.to_arrow())
-    con.register("_quarantined", quarantined.to_arrow())
-    try:
-        con.execute(f"insert into {table_ref('raw', feed.name)} select * from _loaded")
-        con.execute("insert into raw.quarantined_rows select * from _quarantined")
-    finally:
-        con.unregister("_loaded")
-        con.unregister("_quarantined")
+    for name, table, frame in (
+        ("_loaded", table_ref("raw", feed.name), loaded),
+        ("_quarantined", "raw.quarantined_rows", quarantined),
+    ):
+        if frame.is_empty():
+            continue
+        con.register(name, frame.to_arrow())
+        try:
+            con.execute(f"insert into {table} select * from {name}")
+        finally:
+            con.unregister(name)
 
 
 def split_duplicates(

@@ -18,7 +18,8 @@ import polars as pl
 
 from assets.ingest.config_values import FeedConfigError
 from assets.ingest.validation import CURRENCIES
-from assets.segments.vocabularies import VocabularyError, read_vocabularies
+from assets.segments.config import SegmentationConfigError
+from assets.segments.vocabularies import VocabularyError, segmentation_config
 
 LOOKUP_KEYS = ("reporting_currency", "currency_rates", "vocabularies", "survey_codebook")
 DEFAULT_REPORTING_CURRENCY = "USD"
@@ -80,14 +81,29 @@ def read_lookups(document: dict[str, Any], base: Path, where: str) -> Lookups:
     lookups = Lookups(reporting_currency=currency.strip().upper(), **paths)
     if lookups.currency_rates:
         read_rates(lookups.currency_rates, f"{where}: currency_rates")
+    if not (lookups.vocabularies or lookups.survey_codebook):
+        return lookups  # the shipped settings are read (and checked) when segmenting starts
+    try:
+        settings = segmentation_config(lookups.vocabularies)
+    except (VocabularyError, SegmentationConfigError) as exc:
+        raise FeedConfigError(f"{where}: vocabularies: {exc}") from exc
     if lookups.survey_codebook:
-        read_codebook(lookups.survey_codebook, f"{where}: survey_codebook")
-    if lookups.vocabularies:
-        try:
-            read_vocabularies(lookups.vocabularies)
-        except VocabularyError as exc:
-            raise FeedConfigError(f"{where}: vocabularies: {exc}") from exc
+        codebook = read_codebook(lookups.survey_codebook, f"{where}: survey_codebook")
+        _check_groups(settings.psychographic_groups, codebook, lookups, where)
     return lookups
+
+
+def _check_groups(groups: dict[str, str], codebook: pl.DataFrame, lookups: Lookups, where: str) -> None:
+    """Each psychographic group must name a scale dimension of the supplied codebook, or no customer gets it."""
+    dimensions = sorted(set(codebook.filter(pl.col("answer_type") == "likert")["dimension"]))
+    for dimension in groups:
+        if dimension not in dimensions:
+            source = f"vocabularies ({lookups.vocabularies})" if lookups.vocabularies else "segmentation.yaml"
+            raise FeedConfigError(
+                f"{where}: {source}: psychographic.groups.{dimension}: not a scale dimension of the survey_codebook "
+                f"{lookups.survey_codebook}; its dimensions are {', '.join(dimensions) or 'none'} (give "
+                "`psychographic: {groups: {<dimension>: <group name>}}` in the vocabularies file)"
+            )
 
 
 def _path(value: Any, base: Path, where: str) -> Path | None:

@@ -174,19 +174,19 @@ def record(
     reading_settings: str,
     loaded_at: datetime,
     load_seconds: float,
+    known: bool = True,
 ) -> None:
-    """Write a file's outcome: a new version replaces the path's earlier rows; a failure keeps a loaded version."""
-    if outcome.status == "failed":
-        con.execute(
-            "delete from raw.load_manifest where feed = ? and source_file = ? and status = 'failed'",
-            [feed, outcome.source_file],
-        )
-    else:
+    """Write a file's outcome: a new version replaces the path's earlier rows; a failure keeps a loaded version.
+
+    `known` False: the manifest has no current row for the path, so there is nothing to replace.
+    """
+    if known and outcome.status != "failed":
         con.execute(
             "update raw.load_manifest set status = 'replaced' "
             "where feed = ? and source_file = ? and status in ('loaded', 'same_content')",
             [feed, outcome.source_file],
         )
+    if known:
         con.execute(
             "delete from raw.load_manifest where feed = ? and source_file = ? and status = 'failed'",
             [feed, outcome.source_file],

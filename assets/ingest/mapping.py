@@ -96,7 +96,8 @@ def feed_mapping(settings: dict[str, Any], feed: Feed, columns: dict[str, Any], 
     fields = {f.name for f in feed.fields}
     derive = _derive(mapping(settings, "derive", where), fields, columns, where)
     unpivot = _unpivot(settings.get("unpivot"), fields, set(columns) | set(derive), f"{where}.unpivot")
-    values = _values(mapping(settings, "values", where), fields, f"{where}.values")
+    contacts = {f.name for f in feed.fields if f.contact is not None}
+    values = _values(mapping(settings, "values", where), fields, contacts, f"{where}.values")
     return FeedMapping(
         derive=derive, values=values, unpivot=unpivot, currency=_currency(settings.get("currency"), f"{where}.currency")
     )
@@ -162,11 +163,14 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _values(values: dict[Any, Any], fields: set[str], where: str) -> dict[str, dict[str, str]]:
+def _values(values: dict[Any, Any], fields: set[str], contacts: set[str], where: str) -> dict[str, dict[str, str]]:
     checked: dict[str, dict[str, str]] = {}
     for name, value_map in values.items():
         if name not in fields:
             raise _unknown_field(name, fields, where)
+        if name in contacts:
+            # the values no map knows are reported and published; contact details never leave raw.*
+            raise FeedConfigError(f"{where}.{name}: contact details cannot have a value map")
         if not isinstance(value_map, dict) or not value_map:
             raise FeedConfigError(
                 f"{where}.{name}: must map the file's values to the pipeline's, "

@@ -57,6 +57,8 @@ def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
             case "xlsx":
                 return _read_xlsx(path, source)
         content = landed_content(path, source.encoding)
+        if content.data == b"":
+            raise FeedFileError(f"{path}: the file is empty once unpacked; a {source.format} export needs a header")
         match source.format:
             case "csv":
                 frame = _read_csv(content, path, source)

@@ -60,11 +60,10 @@ def derive_fields(
     types = {f.name: f.type for f in feed.fields}
     con = duckdb.connect()
     try:
-        strict = _typed(table, used, loose=False)
-        loose = _typed(table, used, loose=True)
+        typings = (_typed(table, used, "content"), _typed(table, used, "text"), _typed(table, used, "loose"))
         derived = []
         for name, expression in derive.items():
-            values = _evaluate(con, expression, strict, loose, f"{path}: derive.{name}")
+            values = _evaluate(con, expression, typings, f"{path}: derive.{name}")
             derived.append(_as_text(values, types[name], formats).alias(derived_column(name)))
     finally:
         con.close()
@@ -91,20 +90,20 @@ def _no_value_message(name: str, expression: str) -> pl.Expr:
     return pl.concat_str(parts)
 
 
-def _typed(table: pl.DataFrame, columns: list[str], *, loose: bool) -> pl.DataFrame:
-    """The columns an expression uses, typed by their content (see the module docstring).
-
-    Loose typing also makes a column numeric when only some values read as numbers (the rest
-    become null), for an expression that cannot bind on text.
+def _typed(table: pl.DataFrame, columns: list[str], typing: str) -> pl.DataFrame:
+    """The columns an expression uses: typed by their `content` (see the module docstring), all as `text`,
+    or `loose`: numeric when some values read as numbers (the rest become null), for an expression
+    that binds neither way.
     """
     typed = []
+    loose = typing == "loose"
     for column in columns:
         if column == LINE_COLUMN:
             typed.append(pl.col(LINE).cast(pl.Int64).alias(LINE_COLUMN))
             continue
         text = pl.col(column).str.strip_chars().replace("", None)
         chosen = text
-        for dtype in (pl.Int64, pl.Float64):
+        for dtype in (pl.Int64, pl.Float64) if typing != "text" else ():
             cast = text.cast(dtype, strict=False)
             counts = table.select(
                 cast.null_count().alias("a"), text.null_count().alias("b"), text.len().alias("c")
@@ -117,11 +116,11 @@ def _typed(table: pl.DataFrame, columns: list[str], *, loose: bool) -> pl.DataFr
 
 
 def _evaluate(
-    con: duckdb.DuckDBPyConnection, expression: str, strict: pl.DataFrame, loose: pl.DataFrame, where: str
+    con: duckdb.DuckDBPyConnection, expression: str, typings: tuple[pl.DataFrame, ...], where: str
 ) -> pl.Series:
-    """The expression's value per row (null where it fails), trying the strict typing, then the loose one."""
+    """The expression's value per row (null where it fails), under the first typing it binds with."""
     problem = ""
-    for frame in (strict, loose):
+    for frame in typings:
         # DuckDB may return a scan's rows out of order: each value goes back to its row by number
         con.register("_file", frame.with_row_index(ROW_NUMBER).to_arrow())
         try:

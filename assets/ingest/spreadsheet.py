@@ -32,7 +32,10 @@ def read_sheet(path: Path, sheet: str | None, header: bool) -> tuple[pl.DataFram
     name = sheet if sheet is not None else names[0]
     if name not in names:
         raise SheetError(f"{path}: no sheet named '{name}'; the workbook's sheets are {', '.join(names)}")
-    cells = workbook.load_sheet(name, header_row=None, dtypes="string").to_polars()
+    try:
+        cells = workbook.load_sheet(name, header_row=None, dtypes="string").to_polars()
+    except fastexcel.FastExcelError as exc:
+        raise SheetError(f"{path}: cannot read the sheet '{name}' ({str(exc).splitlines()[0][:150]})") from exc
     cells = cells.rename({c: f"column_{i}" for i, c in enumerate(cells.columns, start=1)})
     first = _first_row(path, names.index(name), name)
     if header and cells.height:
@@ -42,7 +45,17 @@ def read_sheet(path: Path, sheet: str | None, header: bool) -> tuple[pl.DataFram
 
 
 def _first_row(path: Path, index: int, name: str) -> int:
-    """The row number of the sheet's first cell: calamine drops the empty rows above it."""
+    """The row number of the sheet's first cell: calamine drops the empty rows above it.
+
+    A workbook laid out otherwise than Excel writes it (no relationship for the sheet) counts from 1.
+    """
+    try:
+        return _first_cell_row(path, index, name)
+    except (KeyError, IndexError, zipfile.BadZipFile):
+        return 1
+
+
+def _first_cell_row(path: Path, index: int, name: str) -> int:
     with zipfile.ZipFile(path) as book:
         workbook = book.read("xl/workbook.xml").decode("utf-8")
         rels = book.read("xl/_rels/workbook.xml.rels").decode("utf-8")

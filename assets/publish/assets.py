@@ -16,6 +16,8 @@ import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
+from assets.ingest.currency import reporting_currency
+from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
 from assets.publish.lock import refresh_lock
@@ -162,6 +164,8 @@ def _write_version(
             "exports_folder": [str(store.exports_dir / f"v{version:06d}")],
             "clv_status": [clv.status],
             "clv_note": [clv.note],
+            # the currency every amount of this version is in (the `_usd` columns until their rename)
+            "reporting_currency": [reporting_currency(con) or DEFAULT_REPORTING_CURRENCY],
         },
         schema_overrides={"previous_version": pl.Int64},
     )

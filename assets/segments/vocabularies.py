@@ -16,8 +16,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from assets.segments import config as settings
 from assets.segments.config import (
-    DEFAULT_PATH,
     SegmentationConfig,
     SegmentationConfigError,
     default_config,
@@ -42,7 +42,7 @@ def read_vocabularies(path: Path) -> SegmentationConfig:
     for key in given:
         if key not in VOCABULARY_KEYS:
             raise VocabularyError(f"{path}: {key}: unknown key; valid keys are {', '.join(VOCABULARY_KEYS)}")
-    merged = _merged(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")), given, path)
+    merged = _merged(yaml.safe_load(settings.DEFAULT_PATH.read_text(encoding="utf-8")), given, path)
     try:
         return parse_config(merged, str(path))
     except SegmentationConfigError as exc:

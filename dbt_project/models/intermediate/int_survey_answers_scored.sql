@@ -21,7 +21,7 @@ joined as (
         answers.submitted_at,
         case
             when codebook.answer_type = 'likert' then
-                ({{ dbt.safe_cast('answers.answer', 'double precision') }} - codebook.scale_min)
+                ({{ try_cast_number('answers.answer') }} - codebook.scale_min)
                 / nullif(codebook.scale_max - codebook.scale_min, 0)
         end as scale_position
     from answers

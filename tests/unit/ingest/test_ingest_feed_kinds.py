@@ -28,6 +28,10 @@ BAD_CONFIGS = {
         "signed_up_at: t}\n",
         "feeds.signups.columns.account_id: customer_grain is account",
     ),
+    "account grain without the customer table's account": (
+        "customer_grain: account\nfeeds:\n  customers:\n    columns: {customer_id: c}\n",
+        "feeds.customers.columns.account_id: customer_grain is account",
+    ),
     "purchase_statuses as a string": (
         "feeds:\n  purchases:\n    purchase_statuses: Won\n",
         "feeds.purchases.purchase_statuses: must be a list of values",

@@ -58,22 +58,22 @@ def test_a_row_whose_derived_required_field_has_no_value_is_quarantined_naming_f
 def test_a_wide_survey_becomes_one_answer_per_question_with_line_numbers_and_columns(tmp_path: Path):
     parsed = parse_feed_file(FIXTURES / "survey_responses.csv", configured(tmp_path, "surveys"), now=NOW)
     loaded = parsed.loaded.sort("_source_row", "question_id")
-    assert loaded.filter(pl.col("customer_id") == "C001").select("question_id", "answer").rows() == [
+    assert loaded.filter(pl.col("customer_id") == "5524").select("question_id", "answer").rows() == [
         ("Q03", "2"),
         ("Q05", "4"),
         ("Q06", "5"),
         ("Q15", "email"),
     ]
-    # empty cells give no row: C002 skipped one question, C004 answered none
-    assert loaded.filter(pl.col("customer_id") == "C002").height == 3
-    assert "C004" not in loaded["customer_id"].to_list()
-    assert loaded.filter(pl.col("customer_id") == "C003")["_source_row"].unique().to_list() == [4]
-    assert loaded.filter(pl.col("customer_id") == "C001")["response_id"].unique().to_list() == [
-        "C001 3/1/2025 10:15:32"
+    # empty cells give no row: 2174 skipped one question, 5324 answered none
+    assert loaded.filter(pl.col("customer_id") == "2174").height == 3
+    assert "5324" not in loaded["customer_id"].to_list()
+    assert loaded.filter(pl.col("customer_id") == "4141")["_source_row"].unique().to_list() == [4]
+    assert loaded.filter(pl.col("customer_id") == "5524")["response_id"].unique().to_list() == [
+        "5524 3/1/2025 10:15:32"
     ]
     assert loaded["submitted_at"].min() == datetime(2025, 3, 1, 10, 15, 32)
     # an answer outside the map is loaded as given, for the report of unknown values
-    assert loaded.filter(pl.col("customer_id") == "C005", pl.col("question_id") == "Q05")["answer"].item() == (
+    assert loaded.filter(pl.col("customer_id") == "7446", pl.col("question_id") == "Q05")["answer"].item() == (
         "Somewhat agree"
     )
     assert parsed.quarantined.select("source_row", "reason").rows() == [
@@ -111,14 +111,14 @@ def test_the_same_wide_survey_in_a_second_file_is_quarantined_answer_by_answer_a
     folder.mkdir()
     shutil.copy(FIXTURES / "survey_responses.csv", folder / "a.csv")
     lines = (FIXTURES / "survey_responses.csv").read_text(encoding="utf-8").splitlines()
-    # the second export repeats C001's line with one answer changed, and C003's line (with its formula) unchanged
+    # the second export repeats 5524's line with one answer changed, and 4141's line (with its formula) unchanged
     changed = lines[1].replace("Strongly agree", "Agree")
     (folder / "b.csv").write_text("\n".join([lines[0], changed, lines[3]]) + "\n", encoding="utf-8")
     con = duckdb.connect(str(tmp_path / "warehouse.duckdb"))
     try:
         load = load_feed(con, configured(tmp_path, "surveys"), now=NOW)
         second = next(o for o in load.outcomes if o.source_file.endswith("b.csv"))
-        # C001's three unchanged answers and C003's three are duplicates; the changed answer is new
+        # 5524's three unchanged answers and 4141's three are duplicates; the changed answer is new
         assert (second.rows_read, second.rows_loaded, second.rows_duplicate, second.rows_quarantined) == (8, 1, 6, 7)
         # the first export taken away: its duplicates in the second load again, each once, and the
         # formula on the same line stays quarantined
@@ -197,3 +197,25 @@ def test_unpivot_by_glob_and_a_file_it_matches_nothing_in(tmp_path: Path):
     path.write_text("response,customer,at,A1\nR1,C1,2025-01-01 10:00:00,4\n", encoding="utf-8")
     with pytest.raises(FeedFileError, match=r"unpivot\.columns 'Q\*' matches no column"):
         parse_feed_file(path, source, now=NOW)
+
+
+PEOPLE = """feeds:
+  purchases: {}
+  signups:
+    columns: {customer_id: ID, signed_up_at: Joined}
+    derive:
+      gender: lower("Sex") || 'x'
+      children: EXPRESSION
+"""
+
+
+def test_an_expression_runs_on_text_when_typing_by_content_does_not_bind(tmp_path: Path):
+    path = tmp_path / "people.csv"
+    path.write_text("ID,Joined,Left,Sex\n1,2024-01-01,2024-02-01,1\n", encoding="utf-8")
+    # Sex reads as a number, yet lower() wants text: the expression runs on the text
+    source = configured(tmp_path, "signups", PEOPLE.replace("EXPRESSION", "'1'"))
+    assert parse_feed_file(path, source, now=NOW, pii_key=KEY).loaded["gender"].to_list() == ["1x"]
+    # dates are text until cast: an expression that binds under no typing fails the file, naming the key
+    source = configured(tmp_path, "signups", PEOPLE.replace("EXPRESSION", '\'"Left" - "Joined"\''))
+    with pytest.raises(FeedFileError, match=r"people\.csv: derive\.children: the expression does not apply"):
+        parse_feed_file(path, source, now=NOW, pii_key=KEY)

@@ -59,6 +59,10 @@ BAD_CONFIGS = {
         SIGNUPS + "    values: {schooling: {PhD: doctorate}}\n",
         "feeds.signups.values.schooling: unknown field; valid fields are",
     ),
+    "a value map on a contact field": (
+        SIGNUPS + "    values: {email: {a@b.c: x@y.z}}\n",
+        "feeds.signups.values.email: contact details cannot have a value map",
+    ),
     "a value map that is a string": (
         SIGNUPS + "    values: {education: bachelor}\n",
         "feeds.signups.values.education: must map the file's values to the pipeline's",
@@ -305,3 +309,24 @@ def test_a_mapping_changes_the_reading_fingerprint(tmp_path: Path):
     plain = load_config(path).source("signups")
     assert first is not None and second is not None and plain is not None
     assert len({first.reading_fingerprint(), second.reading_fingerprint(), plain.reading_fingerprint()}) == 3
+
+
+CODEBOOK = (
+    "question_id,survey_id,dimension,question_text,answer_type,scale_min,scale_max,is_reverse_scored\n"
+    "Q1,s,price_focus,I compare prices,likert,1,5,false\n"
+)
+
+
+def test_a_codebook_without_the_psychographic_dimensions_names_the_groups_to_give(tmp_path: Path):
+    (tmp_path / "codebook.csv").write_text(CODEBOOK, encoding="utf-8")
+    path = tmp_path / "feeds.yaml"
+    path.write_text("survey_codebook: codebook.csv\nfeeds:\n  purchases: {}\n", encoding="utf-8")
+    with pytest.raises(FeedConfigError) as error:
+        load_config(path)
+    assert "segmentation.yaml: psychographic.groups.interest_technology: not a scale dimension of the " in str(
+        error.value
+    )
+    assert "its dimensions are price_focus" in str(error.value)
+    (tmp_path / "words.yaml").write_text("psychographic: {groups: {price_focus: Bargain hunters}}\n", encoding="utf-8")
+    path.write_text("survey_codebook: codebook.csv\nvocabularies: words.yaml\nfeeds:\n  purchases: {}\n")
+    assert load_config(path).lookups.survey_codebook == tmp_path / "codebook.csv"

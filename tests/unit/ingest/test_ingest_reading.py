@@ -173,9 +173,14 @@ def test_a_header_naming_a_column_twice_fails_the_file_naming_it(tmp_path):
 
 
 def test_a_last_line_without_its_line_break_is_quarantined_as_cut_short(tmp_path):
-    text = HEADER + line(1) + line(2, price="129.99")
-    parsed = parse(write_bytes(tmp_path, "p.csv", text[:-4].encode()))  # the upload stopped inside "129.99"
-    assert parsed.loaded["order_id"].to_list() == ["O1"]
+    price_last = HEADER.replace("unit_price,channel", "channel,unit_price")
+    text = (
+        price_last
+        + "O1,C1,2025-01-01 10:00:00,P1,home,1,web,2.50\n"
+        + "O2,C1,2025-01-01 10:00:00,P1,home,1,web,129.99\n"
+    )
+    parsed = parse(write_bytes(tmp_path, "p.csv", text[:-5].encode()))  # the upload stopped inside "129.99"
+    assert parsed.loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
     assert parsed.quarantined.select("source_row", "reason").rows() == [
         (
             3,
@@ -225,3 +230,18 @@ def test_a_gzipped_parquet_file_reads_like_the_parquet_file(tmp_path):
     packed = write_bytes(tmp_path, "p.parquet.gz", gzip.compress((tmp_path / "p.parquet").read_bytes()))
     for path in (tmp_path / "p.parquet", packed):
         assert parse(path, format="parquet").loaded.select("order_id", "unit_price").rows() == [("O1", 2.5)]
+
+
+def test_a_compressed_empty_file_is_named_empty(tmp_path):
+    path = write_bytes(tmp_path, "p.csv.gz", gzip.compress(b""))
+    with pytest.raises(FeedFileError, match=r"p\.csv\.gz: the file is empty once unpacked"):
+        parse(path)
+
+
+def test_a_stray_quote_among_emails_quarantines_one_row_and_no_reason_quotes_the_data(tmp_path):
+    rows = [f"C{i},2025-01-01 09:00:00,jane.doe{i}.private@gmail.com,Leeds\n" for i in range(400)]
+    rows[200] = rows[200].replace(",Leeds", ',"Leeds')  # the parser used to dump the rest of the file
+    path = write_bytes(tmp_path, "s.csv", (SIGNUP_HEADER + "".join(rows)).encode())
+    parsed = parse_feed_file(path, FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
+    assert (parsed.loaded.height, parsed.quarantined["source_row"].to_list()) == (399, [202])
+    assert "@" not in parsed.quarantined["reason"].item()

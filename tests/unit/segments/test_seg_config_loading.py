@@ -26,11 +26,11 @@ config.DEFAULT_PATH = Path(sys.argv[1])
 import orchestration.definitions  # assets, checks, jobs, schedules and sensors
 
 from assets.segments.assets import customer_segments
-from orchestration.resources import Warehouse
+from orchestration.resources import Landing, Warehouse
 
 print("imported")
 try:
-    customer_segments(warehouse=Warehouse(path=sys.argv[2]))
+    customer_segments(warehouse=Warehouse(path=sys.argv[2]), landing=Landing(path=sys.argv[2]))
 except config.SegmentationConfigError as error:
     print(f"refused: {error}")
 """
