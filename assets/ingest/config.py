@@ -57,6 +57,7 @@ SOURCE_KEYS = (
     *MAPPING_KEYS,
     "sheet",
     "settle_seconds",
+    "unterminated_last_line",
     "max_quarantine_share",
 )
 DEFAULT_MAX_QUARANTINE_SHARE = 0.05
@@ -112,6 +113,10 @@ class FeedSource:
     settle_seconds: float = 0.0
     """How long a file's size and modification time must be still before it loads (0 here: sources built
     in code, as in tests and benchmarks, load at once; a configuration's default is `DEFAULT_SETTLE_SECONDS`)."""
+    unterminated_last_line: Literal["quarantine", "load"] = "quarantine"
+    """What becomes of a last line without a line break in a file that has line breaks: `quarantine` (it may
+    be cut short) or `load`, for an exporter known to end its files without one (the settle interval still
+    keeps files being written out)."""
 
     def is_required(self, field_name: str) -> bool:
         return field_name in self.required or any(f.required for f in self.feed.fields if f.name == field_name)
@@ -136,6 +141,8 @@ class FeedSource:
             settings["bounds"] = self.bounds.fingerprint()
         if self.sheet is not None:  # only then, so files read before sheets existed keep their fingerprint
             settings["sheet"] = self.sheet
+        if self.unterminated_last_line != "quarantine":  # likewise
+            settings["unterminated_last_line"] = self.unterminated_last_line
         if self.purchase_statuses:  # likewise
             settings["purchase_statuses"] = self.purchase_statuses
         return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
@@ -321,6 +328,7 @@ def _source(feed: Feed, settings: dict[str, Any], root: Path, where: str) -> Fee
         sheet=text(settings, "sheet", where, "Sheet1") if "sheet" in settings else None,
         settle_seconds=_settle_seconds(settings, where),
         max_quarantine_share=_max_quarantine_share(settings, where),
+        unterminated_last_line=_unterminated_last_line(settings, where),
     )
     _check_constants(source, where)
     return source
@@ -348,6 +356,16 @@ def _max_quarantine_share(settings: dict[str, Any], where: str) -> float:
             f"{where}.max_quarantine_share: must be a share from 0 to 1 (e.g. 0.3 for 30 % of the rows), got {value!r}"
         )
     return float(value)
+
+
+def _unterminated_last_line(settings: dict[str, Any], where: str) -> Literal["quarantine", "load"]:
+    value = settings.get("unterminated_last_line", "quarantine")
+    if value not in ("quarantine", "load"):
+        raise FeedConfigError(
+            f"{where}.unterminated_last_line: must be quarantine (a last line without a line break may be cut "
+            f"short) or load (the exporter ends its files without one), got {value!r}"
+        )
+    return value
 
 
 def _settle_seconds(settings: dict[str, Any], where: str) -> float:

@@ -68,7 +68,9 @@ def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
                 frame = _read_jsonl(content)
         _check_rows_read(frame, content, path, source)
         # a JSON line cut short is no JSON and already quarantined; many writers end without a break
-        return frame if source.format == "jsonl" else _mark_unterminated(frame, content)
+        if source.format == "jsonl" or source.unterminated_last_line == "load":
+            return frame
+        return _mark_unterminated(frame, content)
     except DecodeProblem as exc:
         raise FeedFileError(
             f"{path}: {exc}; set the feed's `encoding` to the file's encoding (e.g. cp1252 or latin-1 for "

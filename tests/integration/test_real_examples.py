@@ -167,11 +167,9 @@ def test_mall_customers_get_demographic_segments_and_no_invented_purchases(mall_
         "select customer_id, age_band, income_band, rfm_segment from segments.customer_segments order by customer_id"
     )
     assert rows[0][0] == "0001"  # the zero-padded ids kept as given
-    # the file ends without a line break: its last line (0200) could be cut short, so it is quarantined
-    assert len(rows) == 199 and rows[-1][0] == "0199"
-    assert mall_customers.scalar("select reason from raw.quarantined_rows where source_row = 201").startswith(
-        "last line has no line break"
-    )
+    # the file ends without a line break; the example loads that last line (unterminated_last_line: load)
+    assert len(rows) == 200 and rows[-1][0] == "0200"
+    assert mall_customers.scalar("select count(*) from raw.quarantined_rows") == 0
     # 0001: Male, 19, 15 k$ a year
     assert rows[0][1:] == ("under 25", "under 25k", "No purchases")
     assert all(rfm == "No purchases" for *_, rfm in rows)

@@ -245,3 +245,9 @@ def test_a_stray_quote_among_emails_quarantines_one_row_and_no_reason_quotes_the
     parsed = parse_feed_file(path, FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
     assert (parsed.loaded.height, parsed.quarantined["source_row"].to_list()) == (399, [202])
     assert "@" not in parsed.quarantined["reason"].item()
+
+
+def test_an_exporter_known_to_end_without_a_line_break_loads_its_last_line(tmp_path):
+    text = HEADER + line(1) + line(2).rstrip("\n")
+    parsed = parse(write_bytes(tmp_path, "p.csv", text.encode()), unterminated_last_line="load")
+    assert parsed.loaded["order_id"].to_list() == ["O1", "O2"] and parsed.quarantined.is_empty()

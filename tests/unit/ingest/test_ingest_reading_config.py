@@ -47,3 +47,19 @@ def test_settle_seconds_default_and_errors(tmp_path):
     for bad in ("-1", "'2'", "true", "9999"):
         with pytest.raises(FeedConfigError, match=r"feeds\.purchases\.settle_seconds: must be a number of seconds"):
             config(tmp_path, f"    settle_seconds: {bad}\n")
+
+
+def test_unterminated_last_line_choices_errors_and_fingerprint(tmp_path):
+    assert config(tmp_path, "    folder: purchases\n").unterminated_last_line == "quarantine"
+    assert config(tmp_path, "    unterminated_last_line: load\n").unterminated_last_line == "load"
+    with pytest.raises(
+        FeedConfigError, match=r"feeds\.purchases\.unterminated_last_line: must be quarantine .* or load"
+    ):
+        config(tmp_path, "    unterminated_last_line: keep\n")
+    plain = FeedSource(PURCHASES, Path("p"))
+    assert FeedSource(PURCHASES, Path("p"), unterminated_last_line="quarantine").reading_fingerprint() == (
+        plain.reading_fingerprint()
+    )
+    assert FeedSource(PURCHASES, Path("p"), unterminated_last_line="load").reading_fingerprint() != (
+        plain.reading_fingerprint()
+    )

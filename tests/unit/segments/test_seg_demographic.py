@@ -38,7 +38,7 @@ def test_a_missing_birth_date_is_unknown_in_age_band_and_life_stage():
         (58, "married", 0, "Empty nester"),
         (58, "single", 0, "Independent adult"),
         (45, "married", 0, "Independent adult"),
-        (30, None, 0, "Young couple"),  # no status: not single by rule, still young and childless
+        (30, None, 0, "Independent adult"),  # no status: neither single nor a couple is invented
         (45, "married", None, "Independent adult"),  # an unknown child count matches no children rule
     ],
 )
