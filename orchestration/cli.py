@@ -405,6 +405,13 @@ def clv_warning(con: Any) -> str | None:
     return None if status == "modelled" else f"Warning: CLV {note}"
 
 
+def plural(noun: str) -> str:
+    """`Country` -> `Countries`, `Category affinity` -> `Category affinities`, `Age band` -> `Age bands`."""
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun if noun.endswith("s") else noun + "s"
+
+
 def format_profile_table(kind: str, rows: list[tuple[Any, ...]], currency: str = "USD") -> str:
     header = ("segment", "customers", "share", "revenue share", f"avg CLV ({currency})")
     body = [
@@ -413,7 +420,7 @@ def format_profile_table(kind: str, rows: list[tuple[Any, ...]], currency: str =
     ]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = [
-        f"{kind.replace('_', ' ').capitalize()}s",
+        plural(kind.replace("_", " ").capitalize()),
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
     ]
     lines.append("  ".join("-" * w for w in widths))
