@@ -133,7 +133,23 @@ SURVEYS = Feed(
     ),
 )
 
-FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS)
+CAMPAIGN_OUTCOMES = ("sent", "delivered", "opened", "clicked", "converted", "unsubscribed")
+"""Outcomes of a campaign contact, in funnel order (unsubscribed apart); see `assets.actions.channels`."""
+
+CAMPAIGN_RESPONSES = Feed(
+    name="campaign_responses",
+    description="Campaign contacts and what came of them, exported from the campaign tool or a CRM.",
+    grain="one row per customer, campaign, channel and outcome",
+    fields=(
+        Field("customer_id", required=True),
+        Field("campaign_id", required=True),
+        Field("channel", required=True),
+        Field("outcome", required=True),
+        Field("responded_at", "timestamp", not_in_future=True),
+    ),
+)
+
+FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS, CAMPAIGN_RESPONSES)
 
 LINEAGE_COLUMNS = (("_source_file", "varchar"), ("_source_row", "bigint"), ("_loaded_at", "timestamp"))
 
