@@ -5,6 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from assets.actions.assets import channel_response
 from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
@@ -41,6 +42,7 @@ def build_definitions(
             clv_backtest,
             customer_segments,
             segment_profiles,
+            channel_response,
             published_segments,
         ],
         asset_checks=[*raw_checks, *gx_checks],

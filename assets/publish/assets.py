@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.actions.published import ACTION_TABLES
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
@@ -46,6 +47,7 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
         CUSTOMER_SEGMENTS,
         "One row per field and value no value map (feeds.<feed>.values) or vocabulary knows, with its rows.",
     ),
+    **ACTION_TABLES,
 }
 DERIVED_TABLES: dict[str, str] = {
     "segment_history": "One row per customer, segment kind and published version: every published assignment.",
@@ -115,8 +117,9 @@ def _publish(
     with warehouse.connect() as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
         contacts = con.sql(
-            "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email "
-            "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id)"
+            "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email, b.best_channel "
+            "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id) "
+            f"left join {table_ref(CANDIDATE_SCHEMA, 'customer_best_channel')} b using (customer_id)"
         ).pl()
         current = assignments(segments, list(SEGMENT_KINDS), version, published_at)
         previous_assignments = current.clear()

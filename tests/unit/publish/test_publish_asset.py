@@ -33,6 +33,9 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.clv_model_parameters": pl.DataFrame({"parameter": ["r"], "value": [0.2]}),
             "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "customers": [len(rfm)]}),
             "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
+            "candidate.segment_channel_response": pl.DataFrame({"segment": ["Loyal"], "channel": ["sms"]}),
+            "candidate.customer_best_channel": segments.select("customer_id", best_channel=pl.lit("sms")),
+            "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
         }.items():
