@@ -1,0 +1,56 @@
+"""Actions on the shared refresh of generated data: the published channel tables recover the planted preferences."""
+
+import duckdb
+import polars as pl
+import pytest
+
+from assets.publish.store import PublishedStore
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def published(refreshed) -> PublishedStore:
+    return PublishedStore.beside(refreshed.warehouse)
+
+
+def _read(store: PublishedStore, sql: str) -> pl.DataFrame:
+    with duckdb.connect(str(store.current), read_only=True) as con:
+        return con.sql(sql).pl()
+
+
+def test_each_found_persona_answers_best_on_the_channel_planted_for_its_customers(refreshed, published):
+    """A found persona is matched to the planted persona most of its customers come from; the channel with the
+    best-measured response rate in `segment_channel_response` is that planted persona's strongest channel."""
+    segments = _read(published, "select customer_id, persona from segments.customer_segments")
+    truth = pl.read_parquet(refreshed.landing / "_truth" / "customers.parquet", columns=["customer_id", "persona"])
+    majority = (
+        segments.join(truth, on="customer_id", suffix="_planted")
+        .group_by("persona", "persona_planted")
+        .len()
+        .sort("persona", "len", descending=[False, True])
+        .group_by("persona", maintain_order=True)
+        .first()
+    )
+    planted = pl.read_csv(refreshed.landing / "_truth" / "channel_response.csv")
+    strongest = planted.sort("persona", "response_rate", descending=[False, True]).group_by("persona").first()
+    best = _read(
+        published,
+        "select segment as persona, arg_max(channel, response_rate_low) as channel "
+        "from segments.segment_channel_response where segment_kind = 'persona' and has_enough_contacts group by all",
+    )
+    expected = majority.join(strongest, left_on="persona_planted", right_on="persona").select("persona", "channel")
+    assert dict(best.rows()) == dict(expected.rows())
+
+
+def test_channel_tables_cover_every_kind_every_customer_and_the_exports(refreshed, published):
+    status = _read(published, "select capability, status, rows from segments.action_status")
+    assert status.filter(pl.col("capability") == "channel response")["status"].to_list() == ["ready"]
+    kinds = _read(published, "select distinct segment_kind from segments.segment_channel_response")
+    assert {"rfm_segment", "persona", "value_tier"} <= set(kinds["segment_kind"])
+    customers = _read(published, "select count(*) as n from segments.customer_segments")["n"][0]
+    best = _read(published, "select best_channel, best_channel_basis from segments.customer_best_channel")
+    assert best.height == customers and best["best_channel"].null_count() == 0
+    assert set(best["best_channel_basis"]) <= {"own responses", "segment", "all customers"}
+    exported = pl.read_parquet(published.exports_dir / "*" / "rfm_segment" / "*.parquet")
+    assert exported.height > 0 and exported["best_channel"].null_count() == 0
