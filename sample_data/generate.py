@@ -18,6 +18,7 @@ import numpy as np
 from sample_data.behaviour import simulate_purchases
 from sample_data.campaigns import campaign_responses, write_channel_truth
 from sample_data.catalogue import Catalogue, build_catalogue
+from sample_data.co_purchases import write_co_purchase_truth
 from sample_data.codebook import Question, likert_dimensions, read_codebook
 from sample_data.config import write_feeds_config
 from sample_data.customers import draw_customers, id_digits
@@ -124,6 +125,7 @@ def generate_feeds(
     summary.files.append(
         write_channel_truth(landing_dir / TRUTH_FOLDER / "channel_response.csv", [p.name for p in PERSONAS])
     )
+    summary.files.append(write_co_purchase_truth(landing_dir / TRUTH_FOLDER / "co_purchases.csv"))
     summary.files.append(write_feeds_config(landing_dir, customers=customers, seed=seed))
     summary.files.append(
         write_parameters(

@@ -2,7 +2,8 @@
 
 Spend follows Gamma-Gamma: an order is worth z ~ Gamma(p, nu) USD, nu being the customer's spend
 scale. The value is split over the order's lines at random; each line picks a category from the
-customer's own category mix (scattered around the persona's) and the catalogue product whose list
+customer's own category mix (scattered around the persona's, with the co-purchase patterns of
+`sample_data.co_purchases` planted on top) and the catalogue product whose list
 price fits the line's share, and the quantity that brings the line closest to it. Lines therefore
 carry real list prices and the order adds up to z within a few percent.
 """
@@ -16,6 +17,7 @@ import polars as pl
 
 from sample_data.behaviour import PurchaseHistory
 from sample_data.catalogue import Catalogue
+from sample_data.co_purchases import plant_co_purchases
 from sample_data.columns import labels, padded_id
 from sample_data.customers import Customers
 from sample_data.persona import Persona, parameter, probability_table
@@ -66,7 +68,9 @@ def order_lines(
     line_customer = buyer[order]
     weight = rng.exponential(size=order.shape[0])
     target = value[order] * weight / sum_in_group(weight, lines)[order]
-    category = categorical(rng, category_mix[line_customer])
+    category = plant_co_purchases(
+        rng, categorical(rng, category_mix[line_customer]), order, line_customer, customers.count
+    )
     wanted = 1 + rng.poisson(parameter(personas, "extra_quantity")[who][line_customer])
     product = catalogue.nearest(category, target / wanted)
     quantity = np.maximum(1, np.round(target / catalogue.price[product])).astype(np.int64)
