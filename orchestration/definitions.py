@@ -6,6 +6,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 
 from assets.actions.assets import channel_response
+from assets.actions.cross_sell_assets import cross_sell
 from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
@@ -43,6 +44,7 @@ def build_definitions(
             customer_segments,
             segment_profiles,
             channel_response,
+            cross_sell,
             published_segments,
         ],
         asset_checks=[*raw_checks, *gx_checks],

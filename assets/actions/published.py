@@ -3,6 +3,7 @@
 import dagster as dg
 
 from assets.actions.assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
+from assets.actions.cross_sell_assets import CROSS_SELL_BACKTEST, CUSTOMER_NEXT_CATEGORIES, SEGMENT_CATEGORY_AFFINITY
 
 ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "segment_channel_response": (
@@ -14,6 +15,18 @@ ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
         CUSTOMER_BEST_CHANNEL,
         "One row per customer: the channel that responds best for them, and whether from their own "
         "responses, their persona's or all customers'.",
+    ),
+    "segment_category_affinity": (
+        SEGMENT_CATEGORY_AFFINITY,
+        "One row per segment of each kind and category: buyers, share, lift over the base, spend.",
+    ),
+    "customer_next_categories": (
+        CUSTOMER_NEXT_CATEGORIES,
+        "Up to three rows per customer: the next categories to offer, ranked.",
+    ),
+    "cross_sell_backtest": (
+        CROSS_SELL_BACKTEST,
+        "One row per method and k: hold-out hit rate of the offers against the popularity baseline.",
     ),
     "action_status": (
         SEGMENT_CHANNEL_RESPONSE,

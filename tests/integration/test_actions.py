@@ -54,3 +54,22 @@ def test_channel_tables_cover_every_kind_every_customer_and_the_exports(refreshe
     assert set(best["best_channel_basis"]) <= {"own responses", "segment", "all customers"}
     exported = pl.read_parquet(published.exports_dir / "*" / "rfm_segment" / "*.parquet")
     assert exported.height > 0 and exported["best_channel"].null_count() == 0
+
+
+def test_cross_sell_is_published_with_a_backtest_that_beats_popularity(refreshed, published):
+    backtest = _read(published, "select method, k, customers, hit_rate from segments.cross_sell_backtest")
+    rates = {(m, k): r for m, k, _, r in backtest.rows()}
+    assert backtest["customers"].min() > 100
+    assert rates[("co_purchase", 1)] > rates[("popularity", 1)] and rates[("co_purchase", 3)] > rates[("popularity", 3)]
+    offers = _read(published, "select customer_id, category from segments.customer_next_categories")
+    assert offers.height > 0 and offers.group_by("customer_id").len()["len"].max() <= 3
+    bought = pl.DataFrame(
+        refreshed.query("select distinct customer_id, lower(category) from raw.purchases where quantity > 0"),
+        schema=["customer_id", "category"],
+        orient="row",
+    )
+    assert offers.join(bought, on=["customer_id", "category"]).is_empty()  # never what they already buy
+    affinity = _read(published, "select segment_kind, lift from segments.segment_category_affinity")
+    assert {"persona", "rfm_segment"} <= set(affinity["segment_kind"]) and affinity["lift"].max() > 1
+    status = _read(published, "select status from segments.action_status where capability = 'cross-sell'")
+    assert status["status"].to_list() == ["ready"]

@@ -53,6 +53,8 @@ def test_expected_assets_and_groups(asset_graph):
         "segments/segment_channel_response": "publish",
         "segments/customer_best_channel": "publish",
         "segments/action_status": "publish",
+        "candidate/customer_next_categories": "actions",
+        "segments/cross_sell_backtest": "publish",
     }
     assert {k: groups.get(k) for k in expected} == expected
 
@@ -75,6 +77,10 @@ def test_lineage_runs_from_raw_through_dbt_and_polars_to_published(asset_graph):
         "raw/campaign_responses",
     }
     assert upstream(asset_graph, "segments/segment_channel_response") == {"candidate/segment_channel_response"}
+    assert upstream(asset_graph, "candidate/customer_next_categories") == {
+        "candidate/customer_segments",
+        "staging/stg_shop__purchases",
+    }
 
 
 def test_every_asset_is_described_owned_and_kinded(asset_graph):
