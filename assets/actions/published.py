@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.actions.assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
 from assets.actions.cross_sell_assets import CROSS_SELL_BACKTEST, CUSTOMER_NEXT_CATEGORIES, SEGMENT_CATEGORY_AFFINITY
+from assets.actions.prospect_assets import PROSPECT_MODEL, PROSPECT_SCORES
 
 ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "segment_channel_response": (
@@ -28,6 +29,11 @@ ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
         CROSS_SELL_BACKTEST,
         "One row per method and k: hold-out hit rate of the offers against the popularity baseline.",
     ),
+    "prospect_scores": (
+        PROSPECT_SCORES,
+        "One row per sign-up without a purchase: first-purchase probability within the horizon and prospect segment.",
+    ),
+    "prospect_model": (PROSPECT_MODEL, "One row: the prospect model's hold-out AUC against its baseline."),
     "action_status": (
         SEGMENT_CHANNEL_RESPONSE,
         "One row per action capability: ready or unavailable, and why, in plain words.",

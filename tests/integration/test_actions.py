@@ -73,3 +73,15 @@ def test_cross_sell_is_published_with_a_backtest_that_beats_popularity(refreshed
     assert {"persona", "rfm_segment"} <= set(affinity["segment_kind"]) and affinity["lift"].max() > 1
     status = _read(published, "select status from segments.action_status where capability = 'cross-sell'")
     assert status["status"].to_list() == ["ready"]
+
+
+def test_prospects_are_scored_and_the_model_is_reported(published):
+    customers = _read(published, "select customer_id, rfm_segment from segments.customer_segments")
+    scores = _read(published, "select customer_id, purchase_probability, prospect from segments.prospect_scores")
+    no_purchase = customers.filter(pl.col("rfm_segment") == "No purchases")
+    assert sorted(scores["customer_id"]) == sorted(no_purchase["customer_id"])
+    assert set(scores["prospect"]) <= {"Likely buyer", "Possible buyer", "Unlikely buyer"}
+    model = _read(published, "select horizon_days, holdout_signups, auc, baseline_auc from segments.prospect_model")
+    assert model.height == 1 and model["holdout_signups"][0] > 0
+    status = _read(published, "select status, reason from segments.action_status where capability = 'prospects'")
+    assert status["status"].to_list() == ["ready"] and "ranked buyers above non-buyers" in status["reason"][0]

@@ -55,6 +55,8 @@ def test_expected_assets_and_groups(asset_graph):
         "segments/action_status": "publish",
         "candidate/customer_next_categories": "actions",
         "segments/cross_sell_backtest": "publish",
+        "candidate/prospect_scores": "actions",
+        "segments/prospect_model": "publish",
     }
     assert {k: groups.get(k) for k in expected} == expected
 
@@ -77,6 +79,7 @@ def test_lineage_runs_from_raw_through_dbt_and_polars_to_published(asset_graph):
         "raw/campaign_responses",
     }
     assert upstream(asset_graph, "segments/segment_channel_response") == {"candidate/segment_channel_response"}
+    assert upstream(asset_graph, "candidate/prospect_scores") == {"marts/dim_customer_features"}
     assert upstream(asset_graph, "candidate/customer_next_categories") == {
         "candidate/customer_segments",
         "staging/stg_shop__purchases",

@@ -38,6 +38,8 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.segment_category_affinity": pl.DataFrame({"segment": ["Loyal"], "category": ["tea"]}),
             "candidate.customer_next_categories": segments.select("customer_id", category=pl.lit("tea")),
             "candidate.cross_sell_backtest": pl.DataFrame({"method": ["co_purchase"], "hit_rate": [0.5]}),
+            "candidate.prospect_scores": segments.select("customer_id", prospect=pl.lit("Likely buyer")),
+            "candidate.prospect_model": pl.DataFrame({"horizon_days": [30], "auc": [0.6]}),
             "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
