@@ -81,6 +81,7 @@ PURCHASES = Feed(
         Field("channel"),
         Field("currency"),
         Field("status"),
+        Field("list_price", "decimal", non_negative=True),
     ),
     derivable={
         "order_id": "the file name and line number: each line is its own order",
