@@ -5,8 +5,8 @@ scale. The value is split over the order's lines at random; each line picks a ca
 customer's own category mix (scattered around the persona's, with the co-purchase patterns of
 `sample_data.co_purchases` planted on top) and the catalogue product whose list
 price fits the line's share, and the quantity that brings the line closest to it. Lines therefore
-carry real catalogue prices and the order adds up to z within a few percent. Lines bought on offer also carry the higher list
-price they were reduced from (`sample_data.discounts`).
+carry real catalogue prices and the order adds up to z within a few percent. Lines bought on
+offer also carry the higher list price they were reduced from (`sample_data.discounts`).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.actions.assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
 from assets.actions.cross_sell_assets import CROSS_SELL_BACKTEST, CUSTOMER_NEXT_CATEGORIES, SEGMENT_CATEGORY_AFFINITY
+from assets.actions.price_assets import SEGMENT_PRICE_SENSITIVITY
 from assets.actions.prospect_assets import PROSPECT_MODEL, PROSPECT_SCORES
 
 ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
@@ -34,6 +35,10 @@ ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
         "One row per sign-up without a purchase: first-purchase probability within the horizon and prospect segment.",
     ),
     "prospect_model": (PROSPECT_MODEL, "One row: the prospect model's hold-out AUC against its baseline."),
+    "segment_price_sensitivity": (
+        SEGMENT_PRICE_SENSITIVITY,
+        "One row per segment of each kind: share of lines on offer or low price tier, and the average discount.",
+    ),
     "action_status": (
         SEGMENT_CHANNEL_RESPONSE,
         "One row per action capability: ready or unavailable, and why, in plain words.",

@@ -85,3 +85,13 @@ def test_prospects_are_scored_and_the_model_is_reported(published):
     assert model.height == 1 and model["holdout_signups"][0] > 0
     status = _read(published, "select status, reason from segments.action_status where capability = 'prospects'")
     assert status["status"].to_list() == ["ready"] and "ranked buyers above non-buyers" in status["reason"][0]
+
+
+def test_price_sensitivity_is_published_per_segment_with_discounts_from_list_prices(published):
+    table = _read(
+        published,
+        "select segment, discounted_line_share, average_discount from segments.segment_price_sensitivity "
+        "where segment_kind = 'rfm_segment'",
+    )
+    assert table.height > 3 and table["discounted_line_share"].is_between(0, 1).all()
+    assert table["average_discount"].is_between(0.1, 0.4).all()

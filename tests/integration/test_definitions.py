@@ -57,6 +57,7 @@ def test_expected_assets_and_groups(asset_graph):
         "segments/cross_sell_backtest": "publish",
         "candidate/prospect_scores": "actions",
         "segments/prospect_model": "publish",
+        "candidate/segment_price_sensitivity": "actions",
     }
     assert {k: groups.get(k) for k in expected} == expected
 

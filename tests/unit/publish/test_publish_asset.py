@@ -40,6 +40,7 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.cross_sell_backtest": pl.DataFrame({"method": ["co_purchase"], "hit_rate": [0.5]}),
             "candidate.prospect_scores": segments.select("customer_id", prospect=pl.lit("Likely buyer")),
             "candidate.prospect_model": pl.DataFrame({"horizon_days": [30], "auc": [0.6]}),
+            "candidate.segment_price_sensitivity": pl.DataFrame({"segment": ["Loyal"], "lines": [3]}),
             "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
