@@ -7,6 +7,7 @@ from dagster_dbt import DbtCliResource
 
 from assets.actions.assets import channel_response
 from assets.actions.cross_sell_assets import cross_sell
+from assets.actions.life_event_assets import life_event_table
 from assets.actions.price_assets import segment_price_sensitivity_table
 from assets.actions.prospect_assets import prospects
 from assets.clv.assets import clv_backtest, customer_clv
@@ -49,6 +50,7 @@ def build_definitions(
             cross_sell,
             prospects,
             segment_price_sensitivity_table,
+            life_event_table,
             published_segments,
         ],
         asset_checks=[*raw_checks, *gx_checks],

@@ -4,6 +4,7 @@ import dagster as dg
 
 from assets.actions.assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
 from assets.actions.cross_sell_assets import CROSS_SELL_BACKTEST, CUSTOMER_NEXT_CATEGORIES, SEGMENT_CATEGORY_AFFINITY
+from assets.actions.life_event_assets import LIFE_EVENTS
 from assets.actions.price_assets import SEGMENT_PRICE_SENSITIVITY
 from assets.actions.prospect_assets import PROSPECT_MODEL, PROSPECT_SCORES
 
@@ -38,6 +39,11 @@ ACTION_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
     "segment_price_sensitivity": (
         SEGMENT_PRICE_SENSITIVITY,
         "One row per segment of each kind: share of lines on offer or low price tier, and the average discount.",
+    ),
+    "life_events": (
+        LIFE_EVENTS,
+        "One row per customer, profile change and field: from, to, the event in words, and whether it is new "
+        "since the last version.",
     ),
     "action_status": (
         SEGMENT_CHANNEL_RESPONSE,

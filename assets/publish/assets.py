@@ -14,6 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.actions.life_event_audiences import life_event_audiences
 from assets.actions.published import ACTION_TABLES
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
@@ -116,6 +117,7 @@ def _publish(
     previous = store.current_version()
     with warehouse.connect() as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
+        events = read_table(con, CANDIDATE_SCHEMA, "life_events")
         contacts = con.sql(
             "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email, b.best_channel "
             "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id) "
@@ -135,7 +137,9 @@ def _publish(
             if previous is not None:
                 con.execute("detach previous_version")
         mirror_published(con, store.version_file(version), store.log_file)
-    exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
+    frames = audiences(segments, contacts, selections, version)
+    frames.update(life_event_audiences(events, contacts, version))
+    exported = write_exports(store.exports_dir / f"v{version:06d}", frames)
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
     if pause:
         context.log.warning(f"{PAUSE_BEFORE_SWITCH}={pause}: waiting before switching to version {version}")

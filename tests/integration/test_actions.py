@@ -95,3 +95,17 @@ def test_price_sensitivity_is_published_per_segment_with_discounts_from_list_pri
     )
     assert table.height > 3 and table["discounted_line_share"].is_between(0, 1).all()
     assert table["average_discount"].is_between(0.1, 0.4).all()
+
+
+def test_without_profile_updates_life_events_are_empty_and_the_status_says_why(published):
+    assert _read(published, "select count(*) as n from segments.life_events")["n"][0] == 0
+    status = _read(published, "select status, reason from segments.action_status where capability = 'life events'")
+    assert status["status"].to_list() == ["unavailable"] and "second version" in status["reason"][0]
+    statuses = _read(published, "select capability, status from segments.action_status order by capability")
+    assert statuses.rows() == [
+        ("channel response", "ready"),
+        ("cross-sell", "ready"),
+        ("life events", "unavailable"),
+        ("price sensitivity", "ready"),
+        ("prospects", "ready"),
+    ]

@@ -58,6 +58,8 @@ def test_expected_assets_and_groups(asset_graph):
         "candidate/prospect_scores": "actions",
         "segments/prospect_model": "publish",
         "candidate/segment_price_sensitivity": "actions",
+        "candidate/life_events": "actions",
+        "segments/life_events": "publish",
     }
     assert {k: groups.get(k) for k in expected} == expected
 
@@ -81,6 +83,7 @@ def test_lineage_runs_from_raw_through_dbt_and_polars_to_published(asset_graph):
     }
     assert upstream(asset_graph, "segments/segment_channel_response") == {"candidate/segment_channel_response"}
     assert upstream(asset_graph, "candidate/prospect_scores") == {"marts/dim_customer_features"}
+    assert upstream(asset_graph, "candidate/life_events") == {"snapshots/signup_profiles_snapshot"}
     assert upstream(asset_graph, "candidate/customer_next_categories") == {
         "candidate/customer_segments",
         "staging/stg_shop__purchases",

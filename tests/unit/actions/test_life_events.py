@@ -59,3 +59,21 @@ def test_moves_income_and_marriage_are_events_but_a_birthday_or_an_unknown_value
         "marital_status": "now married",
     }
     assert events.filter(pl.col("customer_id") == "d").is_empty()
+
+
+def test_an_event_already_published_is_not_new_and_a_first_publication_makes_all_new():
+    from assets.actions.life_event_assets import flag_new
+
+    events = pl.DataFrame(
+        {
+            "customer_id": ["a", "b"],
+            "changed_at": [datetime(2025, 9, 1)] * 2,
+            "field": ["life_stage"] * 2,
+            "from_value": ["Young couple"] * 2,
+            "to_value": ["Young family"] * 2,
+            "event": ["became Young family"] * 2,
+        }
+    )
+    assert flag_new(events, None)["is_new_since_last_version"].to_list() == [True, True]
+    previous = events.head(1).select("customer_id", "changed_at", "field", "to_value")
+    assert flag_new(events, previous).sort("customer_id")["is_new_since_last_version"].to_list() == [False, True]

@@ -41,6 +41,14 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             "candidate.prospect_scores": segments.select("customer_id", prospect=pl.lit("Likely buyer")),
             "candidate.prospect_model": pl.DataFrame({"horizon_days": [30], "auc": [0.6]}),
             "candidate.segment_price_sensitivity": pl.DataFrame({"segment": ["Loyal"], "lines": [3]}),
+            "candidate.life_events": pl.DataFrame(
+                {
+                    "customer_id": ["a", "b"],
+                    "field": ["life_stage", "life_stage"],
+                    "event": ["became Young family", "became Young family"],
+                    "is_new_since_last_version": [True, True],
+                }
+            ),
             "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
@@ -93,6 +101,9 @@ def test_two_publications_from_dagster_runs_log_history_transitions_exports_and_
         "loyal.csv",
         "new.csv",
     ]
+    # the life-event audience holds the consenting customers who became a young family (a, not b)
+    young_family = pl.read_parquet(store.exports_dir / "v000002" / "life_event" / "became_young_family.parquet")
+    assert young_family.select("customer_id", "best_channel", "segment").rows() == [("a", "sms", "became Young family")]
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("select version from segments.publication").fetchone()[0] == 2
