@@ -14,7 +14,7 @@ import dagster as dg
 import duckdb
 import polars as pl
 
-from assets.actions.life_event_audiences import life_event_audiences
+from assets.actions.action_audiences import life_event_audiences, prospect_audiences
 from assets.actions.published import ACTION_TABLES
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
@@ -118,6 +118,7 @@ def _publish(
     with warehouse.connect() as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
         events = read_table(con, CANDIDATE_SCHEMA, "life_events")
+        prospects = read_table(con, CANDIDATE_SCHEMA, "prospect_scores")
         contacts = con.sql(
             "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email, b.best_channel "
             "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id) "
@@ -139,6 +140,7 @@ def _publish(
         mirror_published(con, store.version_file(version), store.log_file)
     frames = audiences(segments, contacts, selections, version)
     frames.update(life_event_audiences(events, contacts, version))
+    frames.update(prospect_audiences(prospects, contacts, version))
     exported = write_exports(store.exports_dir / f"v{version:06d}", frames)
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
     if pause:

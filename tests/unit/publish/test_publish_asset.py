@@ -104,6 +104,8 @@ def test_two_publications_from_dagster_runs_log_history_transitions_exports_and_
     # the life-event audience holds the consenting customers who became a young family (a, not b)
     young_family = pl.read_parquet(store.exports_dir / "v000002" / "life_event" / "became_young_family.parquet")
     assert young_family.select("customer_id", "best_channel", "segment").rows() == [("a", "sms", "became Young family")]
+    likely = pl.read_parquet(store.exports_dir / "v000002" / "prospect" / "likely_buyer.parquet")
+    assert likely["customer_id"].to_list() == ["a", "d"]  # the consenting ones
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("select version from segments.publication").fetchone()[0] == 2
