@@ -5,7 +5,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
-from assets.actions.assets import channel_response
+from assets.actions.channel_assets import channel_response
 from assets.actions.cross_sell_assets import cross_sell
 from assets.actions.life_event_assets import life_event_table
 from assets.actions.price_assets import segment_price_sensitivity_table

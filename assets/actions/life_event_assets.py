@@ -31,11 +31,10 @@ def previous_events(store: PublishedStore) -> pl.DataFrame | None:
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(
-        con.execute(
-            "select count(*) from duckdb_tables() where database_name = 'published' and table_name = 'life_events'"
-        ).fetchone()[0]
-    )
+    rows = con.execute(
+        "select table_name from duckdb_tables() where database_name = 'published' and table_name = 'life_events'"
+    ).fetchall()
+    return bool(rows)
 
 
 def flag_new(events: pl.DataFrame, previous: pl.DataFrame | None) -> pl.DataFrame:

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from assets.actions.assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
+from assets.actions.channel_assets import CUSTOMER_BEST_CHANNEL, SEGMENT_CHANNEL_RESPONSE
 from assets.actions.cross_sell_assets import CROSS_SELL_BACKTEST, CUSTOMER_NEXT_CATEGORIES, SEGMENT_CATEGORY_AFFINITY
 from assets.actions.life_event_assets import LIFE_EVENTS
 from assets.actions.price_assets import SEGMENT_PRICE_SENSITIVITY

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from assets.actions.assets import channel_response_tables
+from assets.actions.channel_assets import channel_response_tables
 from assets.ingest.config import load_config
 from assets.ingest.loading import load_feed
 

@@ -2,9 +2,12 @@
 
 from datetime import date, datetime
 
+import duckdb
 import polars as pl
 
+from assets.actions.life_event_assets import flag_new, previous_events
 from assets.actions.life_events import life_events
+from assets.publish.store import PublishedStore
 from assets.segments.config import default_config
 
 
@@ -62,8 +65,6 @@ def test_moves_income_and_marriage_are_events_but_a_birthday_or_an_unknown_value
 
 
 def test_an_event_already_published_is_not_new_and_a_first_publication_makes_all_new():
-    from assets.actions.life_event_assets import flag_new
-
     events = pl.DataFrame(
         {
             "customer_id": ["a", "b"],
@@ -77,3 +78,17 @@ def test_an_event_already_published_is_not_new_and_a_first_publication_makes_all
     assert flag_new(events, None)["is_new_since_last_version"].to_list() == [True, True]
     previous = events.head(1).select("customer_id", "changed_at", "field", "to_value")
     assert flag_new(events, previous).sort("customer_id")["is_new_since_last_version"].to_list() == [False, True]
+
+
+def test_previous_events_are_read_from_the_published_file_when_it_has_them(tmp_path):
+    store = PublishedStore(tmp_path)
+    assert previous_events(store) is None  # nothing published yet
+    with duckdb.connect(str(store.current)) as con:
+        con.execute("create table publication as select 1 as version")
+    assert previous_events(store) is None  # published before life events existed
+    with duckdb.connect(str(store.current)) as con:
+        con.execute(
+            "create table life_events as select 'a' as customer_id, timestamp '2025-09-01' as changed_at, "
+            "'life_stage' as field, 'Young family' as to_value"
+        )
+    assert previous_events(store).rows() == [("a", datetime(2025, 9, 1), "life_stage", "Young family")]
