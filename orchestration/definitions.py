@@ -5,6 +5,11 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from assets.actions.channel_assets import channel_response
+from assets.actions.cross_sell_assets import cross_sell
+from assets.actions.life_event_assets import life_event_table
+from assets.actions.price_assets import segment_price_sensitivity_table
+from assets.actions.prospect_assets import prospects
 from assets.clv.assets import clv_backtest, customer_clv
 from assets.features.dbt import build_dbt_assets, dbt_project
 from assets.ingest.assets import raw_assets, raw_checks
@@ -43,6 +48,11 @@ def build_definitions(
             clv_backtest,
             customer_segments,
             segment_profiles,
+            channel_response,
+            cross_sell,
+            prospects,
+            segment_price_sensitivity_table,
+            life_event_table,
             published_segments,
         ],
         asset_checks=[*raw_checks, *gx_checks],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sample_data.persona import Persona
-from sample_data.personas import PROSPECT_SHARE
+from sample_data.personas import PROSPECT_SHARE, PROSPECT_SHARES
 from sample_data.timeline import Timeline
 
 FIRST_PURCHASE_DELAY_SECONDS = 15 * 60  # mean; buyers check out shortly after signing up
@@ -41,10 +41,12 @@ def draw_customers(
     shares = np.array([p.share for p in personas])
     signed_up_at = rng.integers(timeline.signup_start, timeline.signup_end, size=count)
     delay = np.ceil(rng.exponential(FIRST_PURCHASE_DELAY_SECONDS, size=count)).astype(np.int64)
+    persona = rng.choice(len(personas), size=count, p=shares / shares.sum())
+    prospect_share = np.array([PROSPECT_SHARES.get(p.name, PROSPECT_SHARE) for p in personas])
     return Customers(
         number=np.arange(first_number, first_number + count, dtype=np.int64),
-        persona=rng.choice(len(personas), size=count, p=shares / shares.sum()),
-        is_prospect=rng.random(count) < PROSPECT_SHARE,
+        persona=persona,
+        is_prospect=rng.random(count) < prospect_share[persona],
         signed_up_at=signed_up_at,
         first_purchase_at=signed_up_at + delay,
     )

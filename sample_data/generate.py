@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from sample_data.behaviour import simulate_purchases
+from sample_data.campaigns import campaign_responses, write_channel_truth
 from sample_data.catalogue import Catalogue, build_catalogue
+from sample_data.co_purchases import write_co_purchase_truth
 from sample_data.codebook import Question, likert_dimensions, read_codebook
 from sample_data.config import write_feeds_config
 from sample_data.customers import draw_customers, id_digits
@@ -33,7 +35,7 @@ MIN_CUSTOMERS = 100
 MIN_HISTORY_DAYS = 60
 CUSTOMERS_PER_FILE = 50_000
 _CATALOGUE_STREAM, _CHUNK_STREAM = 0, 1
-_CUSTOMERS, _PROFILES, _PURCHASES, _ORDERS, _SURVEYS = range(5)
+_CUSTOMERS, _PROFILES, _PURCHASES, _ORDERS, _SURVEYS, _CAMPAIGNS = range(6)
 
 
 @dataclass
@@ -73,11 +75,11 @@ def generate_feeds(
     overwrite: bool = False,
     customers_per_file: int = CUSTOMERS_PER_FILE,
 ) -> GenerationSummary:
-    """Write sample purchase, sign-up and survey feeds plus their ground truth into `landing_dir`.
+    """Write sample purchase, sign-up, survey and campaign response feeds plus their ground truth into `landing_dir`.
 
     Refuses (ValueError) fewer than 100 customers, a history shorter than 60 days, and a landing
-    folder whose purchases/, signups/, surveys/ or _truth/ already hold files, unless `overwrite`
-    is given: then those four folders, and nothing else, are replaced.
+    folder whose feed folders or _truth/ already hold files, unless `overwrite`
+    is given: then those folders, and nothing else, are replaced.
     """
     landing_dir = Path(landing_dir)
     if customers < MIN_CUSTOMERS:
@@ -120,6 +122,10 @@ def generate_feeds(
             responses = _write_chunk(run, summary, truth, persona_counts, chunk, first + 1, count, responses)
             bar.update(chunk + 1, first + count)
     summary.files.append(truth_path)
+    summary.files.append(
+        write_channel_truth(landing_dir / TRUTH_FOLDER / "channel_response.csv", [p.name for p in PERSONAS])
+    )
+    summary.files.append(write_co_purchase_truth(landing_dir / TRUTH_FOLDER / "co_purchases.csv"))
     summary.files.append(write_feeds_config(landing_dir, customers=customers, seed=seed))
     summary.files.append(
         write_parameters(
@@ -176,6 +182,10 @@ def _write_chunk(
     summary.files.append(write_csv(lines, feed_file(summary.landing_dir, "purchases", chunk)))
     summary.files.append(write_csv(signups, feed_file(summary.landing_dir, "signups", chunk)))
     summary.files.append(write_csv(answers, feed_file(summary.landing_dir, "surveys", chunk)))
+    contacts = campaign_responses(
+        rng(_CAMPAIGNS), people, [p.name for p in PERSONAS], run.timeline, id_digits=run.id_digits
+    )
+    summary.files.append(write_csv(contacts, feed_file(summary.landing_dir, "campaign_responses", chunk)))
     truth.write(truth_frame(people, history, PERSONAS, likert_dimensions(run.questions), id_digits=run.id_digits))
 
     summary.purchase_lines += lines.height

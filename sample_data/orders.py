@@ -2,9 +2,11 @@
 
 Spend follows Gamma-Gamma: an order is worth z ~ Gamma(p, nu) USD, nu being the customer's spend
 scale. The value is split over the order's lines at random; each line picks a category from the
-customer's own category mix (scattered around the persona's) and the catalogue product whose list
+customer's own category mix (scattered around the persona's, with the co-purchase patterns of
+`sample_data.co_purchases` planted on top) and the catalogue product whose list
 price fits the line's share, and the quantity that brings the line closest to it. Lines therefore
-carry real list prices and the order adds up to z within a few percent.
+carry real catalogue prices and the order adds up to z within a few percent. Lines bought on
+offer also carry the higher list price they were reduced from (`sample_data.discounts`).
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ import polars as pl
 
 from sample_data.behaviour import PurchaseHistory
 from sample_data.catalogue import Catalogue
+from sample_data.co_purchases import plant_co_purchases
 from sample_data.columns import labels, padded_id
 from sample_data.customers import Customers
+from sample_data.discounts import list_prices
 from sample_data.persona import Persona, parameter, probability_table
 from sample_data.sampling import categorical, dirichlet_rows, sum_in_group
 from sample_data.vocabulary import CATEGORIES, ORDER_CHANNELS
@@ -31,6 +35,7 @@ PURCHASE_COLUMNS: tuple[str, ...] = (
     "quantity",
     "unit_price",
     "channel",
+    "list_price",
 )
 ORDER_ID_DIGITS = 9
 TASTE_CONCENTRATION = 20.0  # larger: customers' channel and category mixes stay closer to their persona's
@@ -66,12 +71,15 @@ def order_lines(
     line_customer = buyer[order]
     weight = rng.exponential(size=order.shape[0])
     target = value[order] * weight / sum_in_group(weight, lines)[order]
-    category = categorical(rng, category_mix[line_customer])
+    category = plant_co_purchases(
+        rng, categorical(rng, category_mix[line_customer]), order, line_customer, customers.count
+    )
     wanted = 1 + rng.poisson(parameter(personas, "extra_quantity")[who][line_customer])
     product = catalogue.nearest(category, target / wanted)
     quantity = np.maximum(1, np.round(target / catalogue.price[product])).astype(np.int64)
     order, product, quantity = _merge_repeated_products(order, product, quantity, len(catalogue.price))
     line_customer = buyer[order]
+    list_price = list_prices(rng, catalogue.price[product], who[line_customer], personas)
 
     frame = pl.DataFrame(
         {
@@ -83,6 +91,7 @@ def order_lines(
             "quantity": quantity,
             "unit_price": catalogue.price[product],
             "channel": labels(ORDER_CHANNELS, channel[order]),
+            "list_price": list_price,
         }
     )
     return frame.select(

@@ -305,4 +305,13 @@ PERSONAS: tuple[Persona, ...] = (
     B2B_BUYER,
 )
 PROSPECT_SHARE = 0.05
-"""Share of signed-up customers, in every persona, who never buy."""
+"""Share of signed-up customers who never buy, over all personas (the mean of `PROSPECT_SHARES`)."""
+PROSPECT_SHARES: dict[str, float] = {
+    "tech_enthusiast": 0.03,
+    "young_family": 0.03,
+    "affluent_professional": 0.02,
+    "retiree": 0.08,
+    "bargain_student": 0.12,
+    "b2b_buyer": 0.02,
+}
+"""Share of each persona's sign-ups who never buy: planted so a prospect model has something to learn."""

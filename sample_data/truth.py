@@ -22,7 +22,7 @@ from sample_data.behaviour import PurchaseHistory
 from sample_data.columns import padded_id
 from sample_data.customers import Customers
 from sample_data.persona import Persona
-from sample_data.personas import PROSPECT_SHARE
+from sample_data.personas import PROSPECT_SHARES
 from sample_data.surveys import planted_means
 from sample_data.timeline import Timeline
 from sample_data.writer import TIMESTAMP_FORMAT
@@ -120,7 +120,7 @@ def write_parameters(
         "signups_from": _timestamp(timeline.signup_start),
         "signups_before": _timestamp(timeline.signup_end),
         "observation_ends_before": _timestamp(timeline.observation_end),
-        "prospect_share": PROSPECT_SHARE,
+        "prospect_shares": PROSPECT_SHARES,
         "personas": {
             persona.name: _persona_entry(persona, count)
             for persona, count in zip(personas, persona_counts, strict=True)

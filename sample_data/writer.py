@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
-FEED_FOLDERS: tuple[str, ...] = ("purchases", "signups", "surveys")
+FEED_FOLDERS: tuple[str, ...] = ("purchases", "signups", "surveys", "campaign_responses")
 TRUTH_FOLDER = "_truth"
 OWNED_FOLDERS: tuple[str, ...] = (*FEED_FOLDERS, TRUTH_FOLDER)
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"

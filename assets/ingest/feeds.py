@@ -82,6 +82,7 @@ PURCHASES = Feed(
         Field("currency"),
         Field("status"),
         Field("account_id"),
+        Field("list_price", "decimal", non_negative=True),
     ),
     derivable={
         "order_id": "the file name and line number: each line is its own order",
@@ -137,6 +138,22 @@ SURVEYS = Feed(
         Field("question_id", required=True),
         Field("answer", required=True),
         Field("submitted_at", "timestamp", required=True, not_in_future=True),
+    ),
+)
+
+CAMPAIGN_OUTCOMES = ("sent", "delivered", "opened", "clicked", "converted", "unsubscribed")
+"""Outcomes of a campaign contact, in funnel order (unsubscribed apart); see `assets.actions.channels`."""
+
+CAMPAIGN_RESPONSES = Feed(
+    name="campaign_responses",
+    description="Campaign contacts and what came of them, exported from the campaign tool or a CRM.",
+    grain="one row per customer, campaign, channel and outcome",
+    fields=(
+        Field("customer_id", required=True),
+        Field("campaign_id", required=True),
+        Field("channel", required=True),
+        Field("outcome", required=True),
+        Field("responded_at", "timestamp", not_in_future=True),
     ),
 )
 
@@ -210,8 +227,9 @@ FEEDS: tuple[Feed, ...] = (
     CUSTOMER_CATEGORY_SPEND,
     CUSTOMER_CHANNEL_PURCHASES,
     ACCOUNTS,
+    CAMPAIGN_RESPONSES,
 )
-LAYOUT_FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS)
+LAYOUT_FEEDS: tuple[Feed, ...] = (PURCHASES, SIGNUPS, SURVEYS, CAMPAIGN_RESPONSES)
 """The feeds of the default landing layout (`<landing>/<feed>/*.csv`) that `segments generate` writes."""
 
 LINEAGE_COLUMNS = (("_source_file", "varchar"), ("_source_row", "bigint"), ("_loaded_at", "timestamp"))

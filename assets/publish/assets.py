@@ -15,6 +15,8 @@ import dagster as dg
 import duckdb
 import polars as pl
 
+from assets.actions.action_audiences import life_event_audiences, prospect_audiences
+from assets.actions.published import ACTION_TABLES
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
@@ -61,6 +63,7 @@ PUBLISHED_TABLES: dict[str, tuple[dg.AssetKey, str]] = {
         CUSTOMER_SEGMENTS,
         "One row per field and value no value map (feeds.<feed>.values) or vocabulary knows, with its rows.",
     ),
+    **ACTION_TABLES,
 }
 DERIVED_TABLES: dict[str, str] = {
     "segment_history": "One row per customer, segment kind and published version: every published assignment.",
@@ -130,9 +133,12 @@ def _publish(
     previous = store.current_version()
     with warehouse.connect() as con:
         segments = read_table(con, CANDIDATE_SCHEMA, "customer_segments")
+        events = read_table(con, CANDIDATE_SCHEMA, "life_events")
+        prospects = read_table(con, CANDIDATE_SCHEMA, "prospect_scores")
         contacts = con.sql(
-            "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email "
-            "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id)"
+            "select f.customer_id, f.has_marketing_consent, f.preferred_contact_channel, c.email, b.best_channel "
+            "from marts.dim_customer_features f left join marts.dim_customers c using (customer_id) "
+            f"left join {table_ref(CANDIDATE_SCHEMA, 'customer_best_channel')} b using (customer_id)"
         ).pl()
         current = assignments(segments, list(SEGMENT_KINDS), version, published_at)
         moves = None
@@ -146,7 +152,10 @@ def _publish(
         counts = _write_version(con, store, publication, version, published_at, current, previous, in_history)
         mirror_published(con, store.version_file(version), store.log_file)
         write_report(store.version_file(version), store.report_file(version), quarantine_summary(con))
-    exported = write_exports(store.exports_dir / f"v{version:06d}", audiences(segments, contacts, selections, version))
+    frames = audiences(segments, contacts, selections, version)
+    frames.update(life_event_audiences(events, contacts, version))
+    frames.update(prospect_audiences(prospects, contacts, version))
+    exported = write_exports(store.exports_dir / f"v{version:06d}", frames)
     share_data_docs(store, version)
     pause = float(os.environ.get(PAUSE_BEFORE_SWITCH) or 0)
     if pause:

@@ -16,7 +16,15 @@ import polars as pl
 from assets.ingest.pii import open_private
 
 PRIVATE_FOLDER = 0o700
-EXPORT_COLUMNS = ("customer_id", "email", "preferred_contact_channel", "segment_kind", "segment", "version")
+EXPORT_COLUMNS = (
+    "customer_id",
+    "email",
+    "preferred_contact_channel",
+    "best_channel",
+    "segment_kind",
+    "segment",
+    "version",
+)
 
 
 def parse_selections(
@@ -45,11 +53,12 @@ def audiences(
 ) -> dict[tuple[str, str], pl.DataFrame]:
     """One frame per selected segment of the consenting customers in it, sorted by customer_id.
 
-    ``contacts`` has customer_id, has_marketing_consent, email and preferred_contact_channel. A
+    ``contacts`` has customer_id, has_marketing_consent, email, preferred_contact_channel (what the
+    customer asked for) and best_channel (what responds best, see `assets.actions.best_channel`). A
     selected segment without consenting customers gets an empty frame, so its files still exist.
     """
     consenting = contacts.filter(pl.col("has_marketing_consent").fill_null(False)).select(
-        "customer_id", "email", "preferred_contact_channel"
+        "customer_id", "email", "preferred_contact_channel", "best_channel"
     )
     frames: dict[tuple[str, str], pl.DataFrame] = {}
     for kind, segment in selections:

@@ -47,6 +47,19 @@ def test_expected_assets_and_groups(asset_graph):
         "segments/customer_clv": "publish",
         "segments/segment_profiles": "publish",
         "segments/clv_model_parameters": "publish",
+        "raw/campaign_responses": "ingest",
+        "candidate/segment_channel_response": "actions",
+        "candidate/customer_best_channel": "actions",
+        "segments/segment_channel_response": "publish",
+        "segments/customer_best_channel": "publish",
+        "segments/action_status": "publish",
+        "candidate/customer_next_categories": "actions",
+        "segments/cross_sell_backtest": "publish",
+        "candidate/prospect_scores": "actions",
+        "segments/prospect_model": "publish",
+        "candidate/segment_price_sensitivity": "actions",
+        "candidate/life_events": "actions",
+        "segments/life_events": "publish",
     }
     assert {k: groups.get(k) for k in expected} == expected
 
@@ -64,6 +77,17 @@ def test_lineage_runs_from_raw_through_dbt_and_polars_to_published(asset_graph):
     assert "candidate/customer_clv" in upstream(asset_graph, "candidate/customer_segments")
     assert upstream(asset_graph, "segments/customer_segments") == {"candidate/customer_segments"}
     assert upstream(asset_graph, "segments/clv_model_parameters") == {"candidate/clv_model_parameters"}
+    assert upstream(asset_graph, "candidate/segment_channel_response") == {
+        "candidate/customer_segments",
+        "raw/campaign_responses",
+    }
+    assert upstream(asset_graph, "segments/segment_channel_response") == {"candidate/segment_channel_response"}
+    assert upstream(asset_graph, "candidate/prospect_scores") == {"marts/dim_customer_features"}
+    assert upstream(asset_graph, "candidate/life_events") == {"snapshots/signup_profiles_snapshot"}
+    assert upstream(asset_graph, "candidate/customer_next_categories") == {
+        "candidate/customer_segments",
+        "staging/stg_shop__purchases",
+    }
 
 
 def test_every_asset_is_described_owned_and_kinded(asset_graph):

@@ -55,7 +55,7 @@ def test_every_feed_row_is_loaded_or_quarantined(refreshed):
         from raw.load_log as log group by log.feed order by log.feed
         """
     )
-    assert [feed for feed, *_ in rows] == ["purchases", "signups", "surveys"]
+    assert [feed for feed, *_ in rows] == ["campaign_responses", "purchases", "signups", "surveys"]
     for feed, read, loaded, quarantined in rows:
         assert read > 0
         assert read == loaded + quarantined

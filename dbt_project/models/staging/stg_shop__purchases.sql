@@ -59,6 +59,8 @@ renamed as (
         -- amounts in the reporting currency; the `_usd` names stay until the project-wide rename
         cast(coalesce(unit_price, line_amount / quantity) * rate_to_reporting as decimal(18, 4)) as unit_price_usd,
         cast(coalesce(line_amount, quantity * unit_price) * rate_to_reporting as decimal(18, 2)) as line_amount_usd,
+        -- the price before any discount, where the feed carries one (optional `list_price`)
+        cast(list_price * rate_to_reporting as decimal(18, 4)) as list_price_usd,
         currency_code,
         reporting_currency,
         rate_to_reporting,

@@ -49,13 +49,14 @@ def test_returns_by_negative_quantity_or_by_status_load_as_negative_lines(tmp_pa
 
 TEXT_FIELDS = [(feed, f.name) for feed in FEEDS for f in feed.fields if f.type == "text"]
 GOOD = {
-    "purchases": "O1,C1,2025-01-01 10:00:00,P1,home,1,2.50,,web,USD,,",
+    "purchases": "O1,C1,2025-01-01 10:00:00,P1,home,1,2.50,,web,USD,,,",
     "signups": "C1,2025-01-01 00:00:00,a@example.com,+44 20 7946 0958,,f,single,,,,UK,,,,web,,,,,,",
     "surveys": "R1,C1,S1,Q1,-5,2025-01-01 00:00:00",
     "customers": "C1,,a@example.com" + "," * 25,
     "customer_category_spend": "C1,home,12.5",
     "customer_channel_purchases": "C1,web,3",
     "accounts": "A1,Acme,retail,10,5.5,US,,,,1990",
+    "campaign_responses": "C1,K1,email,opened,2025-01-01 00:00:00",
 }
 
 

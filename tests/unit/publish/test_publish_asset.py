@@ -37,6 +37,23 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
             ),
             "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "customers": [len(rfm)]}),
             "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
+            "candidate.segment_channel_response": pl.DataFrame({"segment": ["Loyal"], "channel": ["sms"]}),
+            "candidate.customer_best_channel": segments.select("customer_id", best_channel=pl.lit("sms")),
+            "candidate.segment_category_affinity": pl.DataFrame({"segment": ["Loyal"], "category": ["tea"]}),
+            "candidate.customer_next_categories": segments.select("customer_id", category=pl.lit("tea")),
+            "candidate.cross_sell_backtest": pl.DataFrame({"method": ["co_purchase"], "hit_rate": [0.5]}),
+            "candidate.prospect_scores": segments.select("customer_id", prospect=pl.lit("Likely buyer")),
+            "candidate.prospect_model": pl.DataFrame({"horizon_days": [30], "auc": [0.6]}),
+            "candidate.segment_price_sensitivity": pl.DataFrame({"segment": ["Loyal"], "lines": [3]}),
+            "candidate.life_events": pl.DataFrame(
+                {
+                    "customer_id": ["a", "b"],
+                    "field": ["life_stage", "life_stage"],
+                    "event": ["became Young family", "became Young family"],
+                    "is_new_since_last_version": [True, True],
+                }
+            ),
+            "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
             "marts.dim_customer_features": consent,
             "marts.dim_customers": emails,
         }.items():
@@ -92,6 +109,11 @@ def test_two_publications_from_dagster_runs_log_history_transitions_exports_and_
         "loyal.csv",
         "new.csv",
     ]
+    # the life-event audience holds the consenting customers who became a young family (a, not b)
+    young_family = pl.read_parquet(store.exports_dir / "v000002" / "life_event" / "became_young_family.parquet")
+    assert young_family.select("customer_id", "best_channel", "segment").rows() == [("a", "sms", "became Young family")]
+    likely = pl.read_parquet(store.exports_dir / "v000002" / "prospect" / "likely_buyer.parquet")
+    assert likely["customer_id"].to_list() == ["a", "d"]  # the consenting ones
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert con.execute("select version from segments.publication").fetchone()[0] == 2

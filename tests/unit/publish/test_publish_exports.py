@@ -19,6 +19,7 @@ CONTACTS = pl.DataFrame(
         "has_marketing_consent": [True, False, None, True],
         "email": ["a@x", "b@x", "c@x", "d@x"],
         "preferred_contact_channel": ["email", "sms", "email", "email"],
+        "best_channel": ["sms", "sms", None, "post"],
     }
 )
 
@@ -45,7 +46,7 @@ def test_only_consenting_customers_are_exported_and_empty_segments_still_get_a_f
     assert set(frames) == {("rfm_segment", "Champions"), ("rfm_segment", "Lost"), ("rfm_segment", "At risk")}
     assert frames[("rfm_segment", "Champions")]["customer_id"].to_list() == ["a"]
     assert frames[("rfm_segment", "Lost")].is_empty()  # c gave no answer: no consent
-    assert frames[("rfm_segment", "At risk")].row(0) == ("d", "d@x", "email", "rfm_segment", "At risk", 7)
+    assert frames[("rfm_segment", "At risk")].row(0) == ("d", "d@x", "email", "post", "rfm_segment", "At risk", 7)
 
 
 def test_files_are_written_as_csv_and_parquet_per_segment(tmp_path):

@@ -31,12 +31,22 @@ def timestamps(column: str) -> pl.Expr:
 
 def test_one_file_per_feed_and_chunk_with_the_exact_header(sample: Sample) -> None:
     chunks = SAMPLE_CUSTOMERS // CUSTOMERS_PER_FILE
-    for feed, columns in (("purchases", PURCHASE_COLUMNS), ("signups", SIGNUP_COLUMNS), ("surveys", SURVEY_COLUMNS)):
+    for feed, columns in (
+        ("purchases", PURCHASE_COLUMNS),
+        ("signups", SIGNUP_COLUMNS),
+        ("surveys", SURVEY_COLUMNS),
+        ("campaign_responses", ("customer_id", "campaign_id", "channel", "outcome", "responded_at")),
+    ):
         files = sorted((sample.landing / feed).glob("*.csv"))
         assert [f.name for f in files] == [f"{feed}_{i:05d}.csv" for i in range(1, chunks + 1)]
         for file in files:
             assert file.read_text().splitlines()[0] == ",".join(columns)
-    assert {p.name for p in (sample.landing / "_truth").iterdir()} == {"customers.parquet", "parameters.json"}
+    assert {p.name for p in (sample.landing / "_truth").iterdir()} == {
+        "customers.parquet",
+        "parameters.json",
+        "channel_response.csv",
+        "co_purchases.csv",
+    }
 
 
 def test_summary_counts_match_the_files(sample: Sample) -> None:
