@@ -14,7 +14,10 @@ import pytest
 
 from assets.ingest.config import FeedSource
 from assets.ingest.feeds import PURCHASES, SIGNUPS, SURVEYS
+from assets.ingest.currency import write_rates
 from assets.ingest.loading import load_feed
+from assets.ingest.lookups import Lookups
+from assets.ingest.survey_codebook import write_codebook
 
 pytestmark = pytest.mark.integration
 DEFECTS = Path(__file__).resolve().parents[1] / "fixtures" / "ingest" / "defects"
@@ -31,6 +34,9 @@ def load(warehouse: Path, source: FeedSource, now: datetime) -> None:
     con = duckdb.connect(str(warehouse))
     try:
         outcomes = load_feed(con, source, now=now, pii_key=KEY).outcomes
+        # the lookup tables the refresh writes beside the feeds: the shipped defaults
+        write_rates(con, Lookups())
+        write_codebook(con, Lookups())
     finally:
         con.close()
     assert {o.status for o in outcomes} <= {"loaded"}, [o.problem for o in outcomes]
@@ -95,7 +101,7 @@ def test_a_free_text_answer_to_a_scale_question_scores_null_and_is_counted(tmp_p
     folder, warehouse = tmp_path / "surveys", tmp_path / "warehouse.duckdb"
     land(folder, "surveys_free_text_answer.csv", "answers.csv")
     load(warehouse, FeedSource(SURVEYS, folder), datetime(2026, 1, 1))
-    result = dbt_build(warehouse, tmp_path / "target", "survey_codebook stg_surveys__answers int_survey_answers_scored")
+    result = dbt_build(warehouse, tmp_path / "target", "survey_codebook int_survey_codebook_resolved stg_surveys__answers int_survey_answers_scored")
     assert result.returncode == 0, result.stdout[-3000:]
     scores = query(
         warehouse,
