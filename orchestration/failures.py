@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 import dagster as dg
 
+from assets.ingest.pii import safe_message
+
 if TYPE_CHECKING:  # what Dagster's failure events carry
     from dagster_shared.error import SerializableErrorInfo
 
@@ -31,12 +33,14 @@ def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = Fals
     """One line per failed step or failed blocking (error-severity) check, in the order they happened.
 
     Checks that fail with WARN severity do not stop publication; ``include_warnings`` lists them too.
+    Lines are printed and logged, so contact values an error quotes are masked (`safe_message`).
     """
     lines = []
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
-            lines.append(_cap(f"step {event.step_key} failed: {describe_error(error) if error else 'unknown error'}"))
+            described = describe_error(error) if error else "unknown error"
+            lines.append(safe_message(f"step {event.step_key} failed: {described}", MAX_LINE))
         elif event.event_type_value == "ASSET_CHECK_EVALUATION":
             evaluation = event.event_specific_data
             blocking = evaluation.severity == dg.AssetCheckSeverity.ERROR
@@ -44,7 +48,7 @@ def failures(result: dg.ExecuteInProcessResult, *, include_warnings: bool = Fals
                 kind = "check" if blocking else "warning"
                 target = evaluation.asset_key.to_user_string()
                 details = check_details({k: v.value for k, v in evaluation.metadata.items()})
-                lines.append(_cap(f"{kind} {evaluation.check_name} on {target} failed: {details}"))
+                lines.append(safe_message(f"{kind} {evaluation.check_name} on {target} failed: {details}", MAX_LINE))
     return lines
 
 
@@ -136,7 +140,3 @@ def _expectation(failed: Mapping[str, Any]) -> str:
 
 def _row(row: Mapping[str, Any]) -> str:
     return "{" + ", ".join(f"{k}: {v!r}" for k, v in row.items()) + "}"
-
-
-def _cap(line: str) -> str:
-    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 1] + "…"

@@ -15,6 +15,7 @@ from typing import Any
 
 import dagster as dg
 import duckdb
+import polars as pl
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from assets.features.dbt_process import PARENT_VARIABLE, launcher, remove_run_targets, target_folder
@@ -93,8 +94,17 @@ def build_dbt_assets() -> dg.AssetsDefinition:
     return customer_features_dbt
 
 
+# contact data never leaves raw.* and the consented exports: not in a preview, not in a failure message
+CONTACT_COLUMNS = re.compile(r"email|phone|hmac|name|address|company", re.IGNORECASE)
+
+
+def without_contact_columns(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without the columns that may hold contact data (`marts.dim_customers.email`, ...)."""
+    return frame.select(c for c in frame.columns if not CONTACT_COLUMNS.search(c))
+
+
 def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: dg.AssetExecutionContext) -> Any:
-    """Add the row count, and for tables a preview, of the relation a dbt materialization wrote.
+    """Add the row count, and for tables a preview without contact columns, of the relation dbt wrote.
 
     Asset keys mirror the warehouse (`["marts", "fct_orders"]` is `marts.fct_orders`); events of
     other kinds (test results) and relations that are not in the warehouse pass unchanged.
@@ -121,14 +131,12 @@ def with_relation_metadata(con: duckdb.DuckDBPyConnection, event: Any, context: 
     }
     if found[0][0] == "BASE TABLE":
         extra["preview"] = dg.MetadataValue.md(
-            markdown_table(con.sql(f"select * from {relation} limit {PREVIEW_ROWS}").pl())
+            markdown_table(without_contact_columns(con.sql(f"select * from {relation} limit {PREVIEW_ROWS}").pl()))
         )
     return event.with_metadata({**event.metadata, **extra})
 
 
 FAILING_ROWS_SHOWN = 5
-# contact data never leaves raw.* and the consented exports: not even in a failure message
-CONTACT_COLUMNS = re.compile(r"email|phone|hmac|name|address|company", re.IGNORECASE)
 
 
 def with_failing_rows(con: duckdb.DuckDBPyConnection, event: dg.AssetCheckResult) -> dg.AssetCheckResult:
@@ -148,7 +156,7 @@ def with_failing_rows(con: duckdb.DuckDBPyConnection, event: dg.AssetCheckResult
         frame = con.sql(f"select * from {relation} limit {FAILING_ROWS_SHOWN}").pl()
     except duckdb.Error:
         return event  # the stored failures are gone: the count alone must do
-    frame = frame.select(c for c in frame.columns if not CONTACT_COLUMNS.search(c))
+    frame = without_contact_columns(frame)
     rows = [
         {k: (v if isinstance(v, (int, float, bool, type(None))) else str(v)) for k, v in r.items()}
         for r in frame.iter_rows(named=True)

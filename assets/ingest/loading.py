@@ -45,7 +45,8 @@ from assets.ingest.manifest import (
     record,
 )
 from assets.ingest.parsing import FeedFileError, parse_feed_file
-from assets.ingest.reading import capped
+from assets.ingest.pii import safe_message
+from assets.ingest.reading import MAX_MESSAGE
 from assets.warehouse import table_ref
 
 QUARANTINE_DDL = """
@@ -283,10 +284,11 @@ def _record_no_files(con: duckdb.DuckDBPyConnection, source: FeedSource, *, now:
     outcome = Outcome(
         source_file=pattern,
         status="failed",
-        problem=capped(
+        problem=safe_message(
             f"{pattern}: no file matches the glob '{source.glob}' in {source.folder}, but the {source.feed.name} "
             "feed has loaded files there before; the previously loaded files were kept. Fix the folder or glob "
-            "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration"
+            "(names are case-sensitive); to empty the feed on purpose, leave it out of the feeds configuration",
+            MAX_MESSAGE,
         ),
     )
     with transaction(con):

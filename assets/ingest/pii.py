@@ -103,7 +103,10 @@ def safe_message(text: object, limit: int = MAX_MESSAGE_CHARS) -> str:
     cleaned = _PHONE_IN_TEXT.sub("<phone>", _EMAIL_IN_TEXT.sub("<email>", str(text)))
     if len(cleaned) <= limit:
         return cleaned
-    kept = limit - 60  # room for the note, which is shorter
+    # the note is sized for cutting everything, so it still fits when it reports fewer characters cut
+    kept = limit - len(f" ... [{len(cleaned):,} more characters cut]")
+    if kept <= 0:  # too short a limit for the note: cut without it
+        return cleaned[:limit]
     return f"{cleaned[:kept]} ... [{len(cleaned) - kept:,} more characters cut]"
 
 

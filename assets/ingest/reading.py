@@ -21,6 +21,7 @@ import polars as pl
 from assets.ingest.config import FeedSource
 from assets.ingest.csv_records import read_records
 from assets.ingest.decoding import Content, DecodeProblem, decode_error, landed_content
+from assets.ingest.pii import safe_message
 from assets.ingest.spreadsheet import SheetError, read_sheet
 from assets.ingest.unpacking import ArchiveError, is_compressed, unpacked_bytes
 
@@ -33,16 +34,11 @@ UNTERMINATED = (
 )
 
 
-def capped(message: str, limit: int = MAX_MESSAGE) -> str:
-    """The message, cut to `limit` characters: a message is read by people, not a dump of the file."""
-    return message if len(message) <= limit else message[: limit - 15] + " ... (cut short)"
-
-
 class FeedFileError(ValueError):
     """A whole file cannot be loaded (unreadable, empty, wrong columns); the message names the file."""
 
     def __init__(self, message: str) -> None:
-        super().__init__(capped(message))
+        super().__init__(safe_message(message, MAX_MESSAGE))
 
 
 def read_table(path: Path, source: FeedSource) -> pl.DataFrame:
@@ -112,7 +108,7 @@ def check_header(names: list[str], path: Path) -> None:
     if twice:
         positions = [i for i, name in enumerate(names, start=1) if name.strip() == twice[0]]
         raise FeedFileError(
-            f"{path}: the header names the column '{capped(twice[0], 60)}' {len(positions)} times (columns "
+            f"{path}: the header names the column '{safe_message(twice[0], 60)}' {len(positions)} times (columns "
             f"{', '.join(map(str, positions))}); give each column its own name"
         )
 

@@ -90,3 +90,9 @@ def test_audience_exports_are_created_owner_only(tmp_path: Path, monkeypatch, op
     files = [p for p in (tmp_path / "exports").rglob("*")]
     assert files and {oct(p.stat().st_mode & 0o777) for p in files if p.is_file()} == {"0o600"}
     assert {oct(p.stat().st_mode & 0o777) for p in files if p.is_dir()} == {"0o700"}
+
+
+def test_a_short_limit_is_kept_too():
+    for limit in (10, 40, 60, 80):
+        assert len(safe_message("y" * 1_000, limit)) <= limit
+    assert safe_message("y" * 1_000, 80).startswith("y")

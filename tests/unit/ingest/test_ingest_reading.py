@@ -251,3 +251,12 @@ def test_an_exporter_known_to_end_without_a_line_break_loads_its_last_line(tmp_p
     text = HEADER + line(1) + line(2).rstrip("\n")
     parsed = parse(write_bytes(tmp_path, "p.csv", text.encode()), unterminated_last_line="load")
     assert parsed.loaded["order_id"].to_list() == ["O1", "O2"] and parsed.quarantined.is_empty()
+
+
+def test_a_header_naming_a_contact_value_twice_is_reported_without_the_value(tmp_path):
+    # a headerless export: its first record, holding the same address twice, is read as the header
+    path = write_bytes(tmp_path, "s.csv", b"C1,2025-01-01 10:00:00,ann@example.com,ann@example.com\n")
+    with pytest.raises(FeedFileError) as failure:
+        parse_feed_file(path, FeedSource(SIGNUPS, tmp_path), now=NOW, pii_key=KEY)
+    message = str(failure.value)
+    assert "2 times" in message and "ann@example.com" not in message and "<email>" in message

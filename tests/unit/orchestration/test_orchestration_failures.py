@@ -61,3 +61,18 @@ def test_check_details_name_files_expectations_and_failing_rows():
     )
     dbt = {"dagster_dbt/failed_row_count": 1, "failing_rows": [{"order_id": "O2", "currency_code": "EUR"}]}
     assert check_details(dbt) == "1 failing row(s): {order_id: 'O2', currency_code: 'EUR'}"
+
+
+def test_a_failure_line_masks_contact_values_the_error_quotes():
+    import dagster as dg
+
+    from orchestration.failures import MAX_LINE, failures
+
+    @dg.asset
+    def parsed() -> None:
+        raise ValueError("could not convert 'ann.lee@example.com' (+44 20 7946 0000) to a date" + " x" * 400)
+
+    result = dg.materialize([parsed], raise_on_error=False)
+    [line] = failures(result)
+    assert line.startswith("step parsed failed: could not convert '<email>' (<phone>) to a date")
+    assert "ann.lee" not in line and "7946" not in line and len(line) <= MAX_LINE
