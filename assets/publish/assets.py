@@ -19,6 +19,7 @@ from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETE
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
+from assets.publish.checks import gating_checks, published_check_results, published_check_specs
 from assets.publish.evidence import published_evidence
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
@@ -42,6 +43,7 @@ from assets.report.write import write_report
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table, table_ref
+from expectations.checks import gx_checks
 from orchestration.resources import Publication, Warehouse
 
 PUBLISHED_SCHEMA = "segments"
@@ -86,7 +88,12 @@ def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
     )
 
 
+CHECKED_TABLES = {table: (published_key(table), candidate) for table, (candidate, _) in PUBLISHED_TABLES.items()}
+PUBLISHED_CHECKS = published_check_specs(CHECKED_TABLES, gating_checks(gx_checks))
+
+
 @dg.multi_asset(
+    check_specs=PUBLISHED_CHECKS,
     specs=[
         *(_spec(table, [candidate], grain) for table, (candidate, grain) in PUBLISHED_TABLES.items()),
         *(_spec(table, [CUSTOMER_SEGMENTS], grain) for table, grain in DERIVED_TABLES.items()),
@@ -120,7 +127,7 @@ def published_segments(context: dg.AssetExecutionContext, warehouse: Warehouse, 
 
 def _publish(
     context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication, version: int
-) -> tuple[dict[str, int], list[dg.MaterializeResult]]:
+) -> tuple[dict[str, int], list[dg.MaterializeResult | dg.AssetCheckResult]]:
     store = publication.store
     selections = parse_selections(publication.audiences, SEGMENT_KINDS)
     open_folders(store)
@@ -143,6 +150,10 @@ def _publish(
         write_history_file(store, "segment_transitions", version, moves if moves is not None else _empty_transitions())
         write_history_file(store, "segment_history", version, current)
         in_history = (published_versions(store) & history_versions(store)) | {version}
+        candidate_counts = {
+            table: int(con.execute(f"select count(*) from {table_ref(CANDIDATE_SCHEMA, table)}").fetchone()[0])
+            for table in PUBLISHED_TABLES
+        }
         counts = _write_version(con, store, publication, version, published_at, current, previous, in_history)
         mirror_published(con, store.version_file(version), store.log_file)
         write_report(store.version_file(version), store.report_file(version), quarantine_summary(con))
@@ -156,7 +167,17 @@ def _publish(
     pruned = store.prune(publication.keep_versions)
     tidy(store)
     context.log.info(f"published version {version} to {store.current}; removed old versions {pruned or 'none'}")
-    return counts, list(_results(store, version, previous, counts, exported))
+    results: list[dg.MaterializeResult | dg.AssetCheckResult] = [*_results(store, version, previous, counts, exported)]
+    results += published_check_results(
+        context.instance,
+        context.run.run_id,
+        PUBLISHED_CHECKS,
+        CHECKED_TABLES,
+        store.version_file(version),
+        counts,
+        candidate_counts,
+    )
+    return counts, results
 
 
 def _previous_assignments(con: duckdb.DuckDBPyConnection, store: PublishedStore, previous: int) -> pl.DataFrame:

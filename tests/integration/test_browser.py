@@ -221,11 +221,6 @@ def test_the_candidate_checks_show_every_expectation_and_link_the_data_docs(ui: 
     page.keyboard.press("Escape")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 15: the published asset does not carry the checks that gated it yet; when it does, "
-    "this test passes and the marker must go",
-)
 def test_the_published_asset_shows_the_checks_that_gated_it(ui: Ui):
     expect = _expect()
     page = ui.page
