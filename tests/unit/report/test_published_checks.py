@@ -19,9 +19,9 @@ def test_the_published_assets_report_their_file_checks_and_the_gates(tmp_path: P
     assert result.success
     evaluations = {(e.asset_key, e.check_name): e for e in result.get_asset_check_evaluations()}
     segments = published_key("customer_segments")
-    rows = evaluations[(segments, "customer_segments_rows_match_candidate")]
+    rows = evaluations[(segments, "rows_match_candidate")]
     assert rows.passed and rows.metadata["published_rows"].value == 3 == rows.metadata["candidate_rows"].value
-    assert evaluations[(published_key("clv_backtest"), "clv_backtest_version_readable")].passed
+    assert evaluations[(published_key("clv_backtest"), "version_readable")].passed
     # publication run alone: the candidate's gating checks did not run, and the published asset says so
     gate = evaluations[(segments, "customer_segments_pass_expectations")]
     assert not gate.passed and gate.severity == dg.AssetCheckSeverity.WARN
