@@ -73,6 +73,15 @@ DERIVED_TABLES: dict[str, str] = {
 }
 
 
+FILE_COMMENTS: dict[str, str] = {
+    **{table: grain for table, (_, grain) in PUBLISHED_TABLES.items()},
+    **DERIVED_TABLES,
+    PUBLICATION_TABLE: "One row: this version, when it was published, its customers, CLV status and currency.",
+    "publish_log": "One row per refresh attempt, failed ones included, with its checks and row counts.",
+}
+"""`COMMENT ON` text of every table and view of a version file."""
+
+
 def published_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([PUBLISHED_SCHEMA, table])
 
@@ -229,7 +238,12 @@ def _write_version(
     views["publish_log"] = f"select * from read_parquet('{log_path}')"
     try:
         write_version(
-            con, store.version_file(version), tables, views=views, storage_version=publication.storage_version
+            con,
+            store.version_file(version),
+            tables,
+            views=views,
+            storage_version=publication.storage_version,
+            comments=FILE_COMMENTS,
         )
         con.execute("attach ? as version_check (read_only)", [str(store.version_file(version))])
         try:

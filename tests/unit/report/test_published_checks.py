@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from assets.publish.assets import published_key, published_segments
 from assets.publish.store import PublishedStore
@@ -28,3 +29,25 @@ def test_the_published_assets_report_their_file_checks_and_the_gates(tmp_path: P
     assert "no finished evaluation" in gate.metadata["problem"].value
     assert (segments, "customer_segments_cover_every_customer") in evaluations
     assert all(e.description for e in evaluations.values())
+
+
+def test_every_table_and_view_of_a_version_file_has_a_comment(tmp_path: Path):
+    warehouse = tmp_path / "warehouse.duckdb"
+    store = PublishedStore.beside(warehouse)
+    resources = {"warehouse": Warehouse(path=str(warehouse)), "publication": Publication(path=str(store.root))}
+    write_candidate(warehouse, {"a": "Loyal", "b": "Lost"})
+    assert dg.materialize([published_segments], resources=resources).success
+    con = duckdb.connect(str(store.current), read_only=True)
+    try:
+        comments = dict(
+            con.execute(
+                "select table_name, comment from duckdb_tables() where database_name = current_database() "
+                "union all select view_name, comment from duckdb_views() "
+                "where database_name = current_database() and not internal"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert {"customer_segments", "segment_history", "publication", "publish_log"} <= set(comments)
+    assert {name for name, comment in comments.items() if not comment} == set()
+    assert comments["customer_segments"].startswith("One row per customer")
