@@ -16,6 +16,7 @@ import duckdb
 import polars as pl
 
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
+from assets.freshness import DAILY_REFRESH
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
@@ -94,6 +95,8 @@ def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
         group_name="publish",
         kinds={"duckdb"},
         owners=[OWNER],
+        freshness_policy=DAILY_REFRESH,
+        tags={"stage": "published"},
     )
 
 
