@@ -10,6 +10,7 @@ from datetime import datetime
 
 import dagster as dg
 
+from assets.freshness import DAILY_REFRESH
 from assets.ingest.config import DEFAULT_MAX_QUARANTINE_SHARE
 from assets.ingest.currency import missing_rates, reporting_currency
 from assets.ingest.feeds import FEEDS, Feed
@@ -41,6 +42,7 @@ def build_raw_asset(feed: Feed) -> dg.AssetsDefinition:
         kinds={"duckdb", "polars", "csv"},
         owners=[OWNER],
         pool=WAREHOUSE_POOL,
+        freshness_policy=DAILY_REFRESH,
     )
     def _raw_feed(context: dg.AssetExecutionContext, warehouse: Warehouse, landing: Landing) -> dg.MaterializeResult:
         source = landing.pipeline_config().source(feed.name)

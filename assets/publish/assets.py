@@ -18,9 +18,11 @@ import polars as pl
 from assets.actions.action_audiences import life_event_audiences, prospect_audiences
 from assets.actions.published import ACTION_TABLES
 from assets.clv.assets import CANDIDATE_SCHEMA, CLV_BACKTEST, CLV_MODEL_PARAMETERS, CUSTOMER_CLV, candidate_status
+from assets.freshness import DAILY_REFRESH
 from assets.ingest.assets import OWNER, WAREHOUSE_POOL
 from assets.ingest.currency import reporting_currency
 from assets.ingest.lookups import DEFAULT_REPORTING_CURRENCY
+from assets.publish.checks import gating_checks, published_check_results, published_check_specs
 from assets.publish.evidence import published_evidence
 from assets.publish.exports import audiences, parse_selections, write_exports
 from assets.publish.history import assignments, transitions
@@ -44,6 +46,7 @@ from assets.report.write import write_report
 from assets.segments.assets import CUSTOMER_SEGMENTS, SEGMENT_PROFILES
 from assets.segments.profiles import SEGMENT_KINDS
 from assets.warehouse import read_table, table_ref
+from expectations.checks import gx_checks
 from orchestration.resources import Publication, Warehouse
 
 PUBLISHED_SCHEMA = "segments"
@@ -74,6 +77,15 @@ DERIVED_TABLES: dict[str, str] = {
 }
 
 
+FILE_COMMENTS: dict[str, str] = {
+    **{table: grain for table, (_, grain) in PUBLISHED_TABLES.items()},
+    **DERIVED_TABLES,
+    PUBLICATION_TABLE: "One row: this version, when it was published, its customers, CLV status and currency.",
+    "publish_log": "One row per refresh attempt, failed ones included, with its checks and row counts.",
+}
+"""`COMMENT ON` text of every table and view of a version file."""
+
+
 def published_key(table: str) -> dg.AssetKey:
     return dg.AssetKey([PUBLISHED_SCHEMA, table])
 
@@ -86,10 +98,17 @@ def _spec(table: str, deps: list[dg.AssetKey], grain: str) -> dg.AssetSpec:
         group_name="publish",
         kinds={"duckdb"},
         owners=[OWNER],
+        freshness_policy=DAILY_REFRESH,
+        tags={"stage": "published"},
     )
 
 
+CHECKED_TABLES = {table: (published_key(table), candidate) for table, (candidate, _) in PUBLISHED_TABLES.items()}
+PUBLISHED_CHECKS = published_check_specs(CHECKED_TABLES, gating_checks(gx_checks))
+
+
 @dg.multi_asset(
+    check_specs=PUBLISHED_CHECKS,
     specs=[
         *(_spec(table, [candidate], grain) for table, (candidate, grain) in PUBLISHED_TABLES.items()),
         *(_spec(table, [CUSTOMER_SEGMENTS], grain) for table, grain in DERIVED_TABLES.items()),
@@ -123,7 +142,7 @@ def published_segments(context: dg.AssetExecutionContext, warehouse: Warehouse, 
 
 def _publish(
     context: dg.AssetExecutionContext, warehouse: Warehouse, publication: Publication, version: int
-) -> tuple[dict[str, int], list[dg.MaterializeResult]]:
+) -> tuple[dict[str, int], list[dg.MaterializeResult | dg.AssetCheckResult]]:
     store = publication.store
     selections = parse_selections(publication.audiences, SEGMENT_KINDS)
     open_folders(store)
@@ -149,6 +168,10 @@ def _publish(
         write_history_file(store, "segment_transitions", version, moves if moves is not None else _empty_transitions())
         write_history_file(store, "segment_history", version, current)
         in_history = (published_versions(store) & history_versions(store)) | {version}
+        candidate_counts = {
+            table: int(con.execute(f"select count(*) from {table_ref(CANDIDATE_SCHEMA, table)}").fetchone()[0])
+            for table in PUBLISHED_TABLES
+        }
         counts = _write_version(con, store, publication, version, published_at, current, previous, in_history)
         mirror_published(con, store.version_file(version), store.log_file)
         write_report(store.version_file(version), store.report_file(version), quarantine_summary(con))
@@ -165,7 +188,17 @@ def _publish(
     pruned = store.prune(publication.keep_versions)
     tidy(store)
     context.log.info(f"published version {version} to {store.current}; removed old versions {pruned or 'none'}")
-    return counts, list(_results(store, version, previous, counts, exported))
+    results: list[dg.MaterializeResult | dg.AssetCheckResult] = [*_results(store, version, previous, counts, exported)]
+    results += published_check_results(
+        context.instance,
+        context.run.run_id,
+        PUBLISHED_CHECKS,
+        CHECKED_TABLES,
+        store.version_file(version),
+        counts,
+        candidate_counts,
+    )
+    return counts, results
 
 
 def _previous_assignments(con: duckdb.DuckDBPyConnection, store: PublishedStore, previous: int) -> pl.DataFrame:
@@ -217,7 +250,12 @@ def _write_version(
     views["publish_log"] = f"select * from read_parquet('{log_path}')"
     try:
         write_version(
-            con, store.version_file(version), tables, views=views, storage_version=publication.storage_version
+            con,
+            store.version_file(version),
+            tables,
+            views=views,
+            storage_version=publication.storage_version,
+            comments=FILE_COMMENTS,
         )
         con.execute("attach ? as version_check (read_only)", [str(store.version_file(version))])
         try:

@@ -171,12 +171,14 @@ def write_version(
     *,
     views: Mapping[str, str] | None = None,
     storage_version: str = DEFAULT_STORAGE_VERSION,
+    comments: Mapping[str, str] | None = None,
 ) -> None:
     """Write a complete version file: ``tables`` maps each table name to the query that fills it.
 
     The queries run on ``con`` (which can see the candidate schema); the file is written under a
     temporary name, checkpointed, closed and made read-only, then renamed to ``target``, so a file
     under a version's name is always complete, even if the process is killed while writing it.
+    ``comments`` maps a table or view name to its `COMMENT ON` text, which BI tools show.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
@@ -188,6 +190,12 @@ def write_version(
             con.execute(f"create table version_out.main.{quote_ident(table)} as {query}")
         for view, query in (views or {}).items():
             con.execute(f"create view version_out.main.{quote_ident(view)} as {query}")
+        for name, comment in (comments or {}).items():
+            kind = "view" if name in (views or {}) else "table"
+            # COMMENT ON takes no bound parameters: the text is quoted as a string literal
+            con.execute(
+                f"comment on {kind} version_out.main.{quote_ident(name)} is '{comment.replace(chr(39), chr(39) * 2)}'"
+            )
         con.execute("checkpoint version_out")
     finally:
         con.execute("detach version_out")
