@@ -13,8 +13,8 @@ import duckdb
 import pytest
 
 from assets.ingest.config import FeedSource
-from assets.ingest.feeds import PURCHASES, SIGNUPS, SURVEYS
 from assets.ingest.currency import write_rates
+from assets.ingest.feeds import PURCHASES, SIGNUPS, SURVEYS
 from assets.ingest.loading import load_feed
 from assets.ingest.lookups import Lookups
 from assets.ingest.survey_codebook import write_codebook
@@ -101,7 +101,8 @@ def test_a_free_text_answer_to_a_scale_question_scores_null_and_is_counted(tmp_p
     folder, warehouse = tmp_path / "surveys", tmp_path / "warehouse.duckdb"
     land(folder, "surveys_free_text_answer.csv", "answers.csv")
     load(warehouse, FeedSource(SURVEYS, folder), datetime(2026, 1, 1))
-    result = dbt_build(warehouse, tmp_path / "target", "survey_codebook int_survey_codebook_resolved stg_surveys__answers int_survey_answers_scored")
+    models = "survey_codebook int_survey_codebook_resolved stg_surveys__answers int_survey_answers_scored"
+    result = dbt_build(warehouse, tmp_path / "target", models)
     assert result.returncode == 0, result.stdout[-3000:]
     scores = query(
         warehouse,
