@@ -163,4 +163,9 @@ def test_the_default_layout_reads_the_feed_folders_present(tmp_path: Path):
     (tmp_path / "surveys").mkdir()
     assert [s.feed.name for s in default_config(tmp_path).sources] == ["signups", "surveys"]
     # no feed folder at all: every feed, so the load names the folders it looked for
-    assert [s.feed.name for s in default_config(tmp_path / "empty").sources] == ["purchases", "signups", "surveys"]
+    assert [s.feed.name for s in default_config(tmp_path / "empty").sources] == [
+        "purchases",
+        "signups",
+        "surveys",
+        "campaign_responses",
+    ]

@@ -24,6 +24,19 @@ def write_candidate(warehouse: Path, rfm: dict[str, str]) -> None:
         ),
         "candidate.clv_backtest": pl.DataFrame({"model": ["bgnbd"], "total_error_pct": [3.9]}),
         "candidate.unknown_values": pl.DataFrame({"source": ["vocabularies.urbanicities"], "value": ["town"]}),
+        # the marketing actions' candidates (assets/actions), which publication copies and exports from
+        "candidate.segment_channel_response": pl.DataFrame({"segment": ["Loyal"], "channel": ["sms"]}),
+        "candidate.customer_best_channel": segments.select("customer_id", best_channel=pl.lit("sms")),
+        "candidate.segment_category_affinity": pl.DataFrame({"segment": ["Loyal"], "category": ["tea"]}),
+        "candidate.customer_next_categories": segments.select("customer_id", category=pl.lit("tea")),
+        "candidate.cross_sell_backtest": pl.DataFrame({"method": ["co_purchase"], "hit_rate": [0.5]}),
+        "candidate.prospect_scores": segments.select("customer_id", prospect=pl.lit("Likely buyer")),
+        "candidate.prospect_model": pl.DataFrame({"horizon_days": [30], "auc": [0.6]}),
+        "candidate.segment_price_sensitivity": pl.DataFrame({"segment": ["Loyal"], "lines": [3]}),
+        "candidate.life_events": pl.DataFrame(
+            {"customer_id": ["a"], "field": ["life_stage"], "event": ["became Young family"]}
+        ).with_columns(pl.lit(True).alias("is_new_since_last_version")),
+        "candidate.action_status": pl.DataFrame({"capability": ["channel response"], "status": ["ready"]}),
         "marts.dim_customer_features": segments.select(
             "customer_id", has_marketing_consent=pl.lit(False), preferred_contact_channel=pl.lit("email")
         ),
