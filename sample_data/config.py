@@ -15,7 +15,7 @@ MAPPING_HINT = """\
 # Your own exports: map each field with `columns` (a header name, a 1-based position or a list of
 # alternative names), `derive` (a DuckDB expression over the file's columns), `values` (a value map),
 # `unpivot` (wide to long) and `currency`; top-level `reporting_currency`, `currency_rates`,
-# `vocabularies` and `survey_codebook`. The README, section Feeds, describes each key.
+# `vocabularies` and `survey_codebook`. `docs/feeds.md`, section Feeds, describes each key.
 """
 
 
@@ -56,7 +56,7 @@ def write_feeds_config(landing_dir: Path, *, customers: int, seed: int) -> Path:
     path = Path(landing_dir) / CONFIG_FILE
     header = (
         f"# Written by `segments generate --customers {customers} --seed {seed}`: the sample feeds' layout\n"
-        "# (see the README, section Feeds). Use it with `segments refresh --config <this file>`.\n"
+        "# (see docs/feeds.md, section Feeds). Use it with `segments refresh --config <this file>`.\n"
     )
     text = yaml.dump(sample_feeds_config(), Dumper=_PlainDumper, sort_keys=False)
     path.write_text(header + MAPPING_HINT + text, encoding="utf-8")

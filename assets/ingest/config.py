@@ -1,6 +1,6 @@
 """The feeds configuration: where each feed's files are, their format, and how their columns map.
 
-A YAML file (see `examples/cdnow/feeds.yaml` and the README) declares each feed. It is checked
+A YAML file (see `examples/cdnow/feeds.yaml` and `docs/feeds.md`) declares each feed. It is checked
 completely before any data is read; an error names the key and what would be valid.
 """
 

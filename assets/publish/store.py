@@ -14,7 +14,7 @@ lock on it (which would stop the next refresh from reading it) or changing it. R
 deletions need only the folder's permissions, so switching, rollback and pruning are unaffected.
 
 Versions are written with an older storage format (``STORAGE_VERSION``) so DuckDB 1.x clients
-can open them; see the README's analyst section.
+can open them; see `docs/analysts.md`.
 """
 
 import os

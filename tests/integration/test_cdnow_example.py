@@ -1,4 +1,4 @@
-"""The CDNOW example, run the way the README documents: published parameters match the literature."""
+"""The CDNOW example, run the way docs/feeds.md documents: published parameters match the literature."""
 
 from pathlib import Path
 

@@ -27,7 +27,7 @@ ANALYST_TABLES = {
 
 
 class Published:
-    """Queries on the published file, opened read-only as the README tells analysts to."""
+    """Queries on the published file, opened read-only as docs/analysts.md tells analysts to."""
 
     def __init__(self, warehouse: Path) -> None:
         self.store = PublishedStore.beside(warehouse)
